@@ -1,0 +1,222 @@
+/**
+ * HTTP for writer nodes: one request through n8n's `httpRequestWithAuthentication`, retried by the
+ * policy in `core/http/retry.ts` (timeouts, dropped connections, 408, 429 with `Retry-After`, 5xx;
+ * never other 4xx), with an `Idempotency-Key` header on writes. Usage inside `execute`:
+ *
+ *   const result = await requestWithRetry<Incident>(this, {
+ *     credentialType: 'chsApi', itemIndex, action: `create incident for submission ${id}`,
+ *     request: { method: 'POST', url: '/api/v1/incidents', body },
+ *     idempotencyKey: deriveIdempotencyKey('chs', 'create-incident', id),
+ *     policy: { maxAttempts: 5 },
+ *   });
+ *   result.body; result.statusCode; result.attempts; result.replayed;
+ *
+ * Failures throw `NodeApiError` whose `context` contains `retryable` (could a later run succeed?),
+ * `attempts` and `httpCode`; read them with `retryInfoFromError(error)`.
+ */
+import { createHash } from 'node:crypto';
+import {
+  NodeApiError,
+  sleep,
+  type IDataObject,
+  type IExecuteFunctions,
+  type IHttpRequestOptions,
+  type JsonObject,
+} from 'n8n-workflow';
+import {
+  DEFAULT_RETRY_POLICY,
+  decideRetry,
+  describeAttemptFailure,
+  failureFromError,
+  isRetryableFailure,
+  type AttemptFailure,
+  type RetryPolicy,
+} from '../../core/http/retry';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface HttpResult<T> {
+  statusCode: number;
+  body: T;
+  headers: Record<string, string>;
+  /** Attempts made, the successful one included. */
+  attempts: number;
+  /** True when the server returned a stored response for a repeated Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface RetryingRequestOptions<T> {
+  credentialType: string;
+  /** Method, URL (absolute, or relative with `baseURL`), body, query. Status handling is set by this helper. */
+  request: IHttpRequestOptions;
+  itemIndex: number;
+  /** Description of the request for logs and errors, e.g. `create incident for submission 8f3c…`. */
+  action: string;
+  /** Sent as the `Idempotency-Key` header on every attempt. */
+  idempotencyKey?: string;
+  policy?: Partial<RetryPolicy>;
+  /** Per-attempt timeout in milliseconds (default 30 000). A timeout is retried. */
+  timeoutMs?: number;
+  /** Ids for log lines, e.g. `{ submissionId, reference }`. Never personal data. */
+  logContext?: IDataObject;
+  /**
+   * Called after a retryable failure and before the next attempt. Returning a result stops the
+   * retries with that result, e.g. when a lookup finds the record that a lost response had created.
+   */
+  beforeRetry?: (failure: AttemptFailure, attempt: number) => Promise<HttpResult<T> | undefined>;
+  /** Turns an error response body into one line for the error message. Default: JSON:API `errors[].detail`. */
+  describeErrorBody?: (body: unknown) => string | undefined;
+  /** Name of the remote system in messages, e.g. `CHS`. */
+  systemName?: string;
+}
+
+/** Derives a stable idempotency key: SHA-256 (hex) of the parts joined by `:`, e.g. `chs:create-incident:<submissionId>`. */
+export function deriveIdempotencyKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join(':')).digest('hex');
+}
+
+export interface RetryInfo {
+  retryable: boolean;
+  attempts?: number;
+  httpCode?: string;
+}
+
+/** Reads the retry information that `requestWithRetry` attached to its `NodeApiError`. */
+export function retryInfoFromError(error: unknown): RetryInfo {
+  const context = (error as { context?: IDataObject } | undefined)?.context;
+  if (context && typeof context.retryable === 'boolean') {
+    return {
+      retryable: context.retryable,
+      attempts: typeof context.attempts === 'number' ? context.attempts : undefined,
+      httpCode: typeof context.httpCode === 'string' ? context.httpCode : undefined,
+    };
+  }
+  return { retryable: isRetryableFailure(failureFromError(error)) };
+}
+
+export function describeJsonApiErrors(body: unknown): string | undefined {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors
+    .map((error: { code?: string; title?: string; detail?: string }) => [error.code, error.detail ?? error.title].filter(Boolean).join(': '))
+    .join('; ');
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (headers && typeof headers === 'object') {
+    for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (value !== undefined && value !== null) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+  }
+  return result;
+}
+
+interface FullResponse {
+  statusCode: number;
+  body: unknown;
+  headers: unknown;
+}
+
+/** Sends one request with retries; returns the 2xx result or throws `NodeApiError` with retry information. */
+export async function requestWithRetry<T>(context: IExecuteFunctions, options: RetryingRequestOptions<T>): Promise<HttpResult<T>> {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const systemName = options.systemName ?? 'The remote system';
+  const describeBody = options.describeErrorBody ?? describeJsonApiErrors;
+  const started = Date.now();
+  const headers: IDataObject = { Accept: 'application/json', ...(options.request.headers ?? {}) };
+  if (options.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey;
+
+  const request: IHttpRequestOptions = {
+    ...options.request,
+    headers,
+    json: true,
+    returnFullResponse: true,
+    // 401 still throws so n8n can refresh an expired OAuth2 token through the credential's preAuthentication.
+    ignoreHttpStatusErrors: { ignore: true, except: [401] },
+    timeout: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+
+  for (let attempt = 1; ; attempt += 1) {
+    let failure: AttemptFailure;
+    let errorBody: unknown;
+    let thrown: unknown;
+
+    try {
+      const response = (await context.helpers.httpRequestWithAuthentication.call(context, options.credentialType, request)) as FullResponse;
+      const responseHeaders = lowerCaseHeaders(response.headers);
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        return {
+          statusCode: response.statusCode,
+          body: response.body as T,
+          headers: responseHeaders,
+          attempts: attempt,
+          replayed: responseHeaders['idempotent-replayed'] === 'true',
+        };
+      }
+      failure = { status: response.statusCode, retryAfter: responseHeaders['retry-after'] };
+      errorBody = response.body;
+    } catch (error) {
+      thrown = error;
+      failure = failureFromError(error);
+    }
+
+    const decision = decideRetry(failure, { attempt, elapsedMs: Date.now() - started }, policy);
+    if (!decision.retry) {
+      throw buildError(context, options, failure, errorBody, thrown, attempt, decision.retryable, decision.reason, systemName, describeBody);
+    }
+
+    context.logger.warn(`${systemName}: ${options.action} failed, will retry`, {
+      ...options.logContext,
+      attempt,
+      delayMs: decision.delayMs,
+      failure: describeAttemptFailure(failure),
+    });
+    await sleep(decision.delayMs);
+
+    if (options.beforeRetry) {
+      const recovered = await options.beforeRetry(failure, attempt);
+      if (recovered) return { ...recovered, attempts: attempt + recovered.attempts };
+    }
+  }
+}
+
+function buildError<T>(
+  context: IExecuteFunctions,
+  options: RetryingRequestOptions<T>,
+  failure: AttemptFailure,
+  errorBody: unknown,
+  thrown: unknown,
+  attempts: number,
+  retryable: boolean,
+  reason: string,
+  systemName: string,
+  describeBody: (body: unknown) => string | undefined,
+): NodeApiError {
+  const bodyText = describeBody(errorBody);
+  const what = failure.status !== undefined ? `HTTP ${failure.status}${bodyText ? ` (${bodyText})` : ''}` : describeAttemptFailure(failure);
+  const advice = retryable
+    ? 'The request may succeed later: run the execution again; the idempotency key prevents a duplicate record.'
+    : 'The request was rejected, so sending it again will not help: correct the data or the node settings first.';
+  const message = `${systemName} failed to ${options.action}: ${what}`;
+
+  const errorResponse: JsonObject =
+    errorBody !== undefined && errorBody !== null && typeof errorBody === 'object'
+      ? (errorBody as JsonObject)
+      : thrown instanceof Error
+        ? { message: thrown.message }
+        : { message };
+
+  const error = new NodeApiError(context.getNode(), errorResponse, {
+    message,
+    description: `${reason}. ${advice}`,
+    httpCode: failure.status !== undefined ? String(failure.status) : failure.errorCode,
+    itemIndex: options.itemIndex,
+  });
+  error.context.retryable = retryable;
+  error.context.attempts = attempts;
+  if (failure.status !== undefined) error.context.httpCode = String(failure.status);
+  else if (failure.errorCode !== undefined) error.context.httpCode = failure.errorCode;
+  return error;
+}
