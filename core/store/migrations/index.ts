@@ -1,0 +1,16 @@
+import { referencesMigration } from './001-references';
+import { intakeLedgerMigration } from './002-intake-ledger';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+/**
+ * Every migration, in version order. Version numbers are fixed once released:
+ * 1 references, 2 intake ledger, 3 audit log (defined in core/audit/migrations.ts),
+ * 4 reserved for reconciler claims should they need their own table.
+ */
+export const migrations: Migration[] = [
+  referencesMigration,
+  intakeLedgerMigration,
+  // Version 3, the audit log: add `auditMigration` imported from '../../audit/migrations' here.
+];
