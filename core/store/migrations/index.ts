@@ -1,3 +1,4 @@
+import { auditMigration } from '../../audit/migrations';
 import { referencesMigration } from './001-references';
 import { intakeLedgerMigration } from './002-intake-ledger';
 import type { Migration } from './types';
@@ -12,5 +13,5 @@ export type { Migration } from './types';
 export const migrations: Migration[] = [
   referencesMigration,
   intakeLedgerMigration,
-  // Version 3, the audit log: add `auditMigration` imported from '../../audit/migrations' here.
+  auditMigration,
 ];

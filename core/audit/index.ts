@@ -1,0 +1,11 @@
+export * from './auditLog';
+export * from './canonicalJson';
+export * from './chain';
+export * from './checkpoint';
+export * from './event';
+export * from './export';
+export * from './keys';
+export { auditMigration, AUDIT_TRIGGERS } from './migrations';
+export * from './retention';
+export * from './time';
+export * from './verify';

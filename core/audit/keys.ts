@@ -1,0 +1,101 @@
+/** Signing keys for checkpoints and the signed head: HMAC-SHA256 secrets or Ed25519 key pairs. */
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign as signWithKey,
+  timingSafeEqual,
+  verify as verifyWithKey,
+  type KeyObject,
+} from 'node:crypto';
+
+export type SignatureAlgorithm = 'hmac-sha256' | 'ed25519';
+
+/** Key material as the credential or an auditor supplies it. */
+export type AuditKeyConfig =
+  | { keyId: string; algorithm: 'hmac-sha256'; secret: string }
+  | { keyId: string; algorithm: 'ed25519'; privateKeyPem: string }
+  | { keyId: string; algorithm: 'ed25519'; publicKeyPem: string };
+
+export interface AuditKey {
+  keyId: string;
+  algorithm: SignatureAlgorithm;
+  /** False for an Ed25519 public key, which can verify but not sign. */
+  canSign: boolean;
+  /** Returns the base64 signature of `payload`. */
+  sign(payload: string): string;
+  verify(payload: string, signatureBase64: string): boolean;
+  /** The Ed25519 public key in PEM, for giving to an auditor; absent for HMAC keys. */
+  publicKeyPem?: string;
+}
+
+/** Shortest HMAC secret accepted: 32 characters, so a secret carries at least the hash's 256 bits when random. */
+export const MIN_HMAC_SECRET_LENGTH = 32;
+
+/** Builds a key from its configuration. Throws an Error that names the invalid setting. */
+export function createAuditKey(config: AuditKeyConfig): AuditKey {
+  if (!config.keyId?.trim()) throw new Error('The audit key has no key id; set "Key ID" on the credential.');
+
+  if (config.algorithm === 'hmac-sha256') {
+    const secret = config.secret ?? '';
+    if (secret.length < MIN_HMAC_SECRET_LENGTH) {
+      throw new Error(
+        `The HMAC secret of audit key "${config.keyId}" has ${secret.length} characters; use at least ${MIN_HMAC_SECRET_LENGTH} random characters.`,
+      );
+    }
+    const signHmac = (payload: string) => createHmac('sha256', secret).update(payload, 'utf8').digest('base64');
+    return {
+      keyId: config.keyId,
+      algorithm: 'hmac-sha256',
+      canSign: true,
+      sign: signHmac,
+      verify: (payload, signature) => equalBase64(signHmac(payload), signature),
+    };
+  }
+
+  if (config.algorithm === 'ed25519') {
+    let privateKey: KeyObject | undefined;
+    let publicKey: KeyObject;
+    try {
+      if ('privateKeyPem' in config) {
+        privateKey = createPrivateKey(config.privateKeyPem);
+        publicKey = createPublicKey(privateKey);
+      } else {
+        publicKey = createPublicKey(config.publicKeyPem);
+      }
+    } catch (error) {
+      throw new Error(
+        `The Ed25519 key of audit key "${config.keyId}" could not be read as PEM (${(error as Error).message}); paste the whole PEM block including its BEGIN and END lines.`,
+      );
+    }
+    const keyType = (privateKey ?? publicKey).asymmetricKeyType;
+    if (keyType !== 'ed25519') {
+      throw new Error(`Audit key "${config.keyId}" is a ${keyType} key, but the algorithm is Ed25519; supply an Ed25519 key.`);
+    }
+    return {
+      keyId: config.keyId,
+      algorithm: 'ed25519',
+      canSign: privateKey !== undefined,
+      sign: (payload) => {
+        if (!privateKey) throw new Error(`Audit key "${config.keyId}" is a public key and cannot sign; supply the private key.`);
+        return signWithKey(null, Buffer.from(payload, 'utf8'), privateKey).toString('base64');
+      },
+      verify: (payload, signature) => {
+        try {
+          return verifyWithKey(null, Buffer.from(payload, 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+        } catch {
+          return false;
+        }
+      },
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  }
+
+  throw new Error(`Unknown audit signature algorithm "${(config as { algorithm: string }).algorithm}"; use hmac-sha256 or ed25519.`);
+}
+
+function equalBase64(expected: string, actual: string): boolean {
+  const expectedBytes = Buffer.from(expected, 'base64');
+  const actualBytes = Buffer.from(actual ?? '', 'base64');
+  return expectedBytes.length === actualBytes.length && timingSafeEqual(expectedBytes, actualBytes);
+}
