@@ -88,6 +88,8 @@ export interface PersonDescription {
 export interface ContactPerson {
   /** SDM id, e.g. `person.witness.713148239`, or a generated id for raw SOH forms. */
   id: string;
+  /** `business` when the SDM links a business (not a person) in this role; absent means a person. */
+  kind?: 'person' | 'business';
   roles: PersonRole[];
   title?: string;
   givenName?: string;
@@ -135,7 +137,9 @@ export type DriftKind =
   | 'unknown-relationship'
   | 'missing-field'
   | 'renamed-field'
-  | 'unknown-form-type';
+  | 'unknown-form-type'
+  | 'unexpected-type' // a known field holds a value of another type; kept as received
+  | 'suspicious-character'; // bidirectional override or control characters, kept as received
 
 /** One way the document differs from the model we know. Never fatal on its own. */
 export interface DriftFinding {
@@ -183,9 +187,13 @@ export interface ContactIncident {
 export interface CanonicalContact {
   contactItemVersion: typeof CONTACT_ITEM_VERSION;
   source: ContactSource;
+  /** The channel that delivered the document, when known; `source` says what kind of document it was. */
+  receivedVia?: 'standard-api' | 'email';
   /** SOH service code, e.g. `OCR`, `RTI`, `ASB`; taken from the submission category. */
   formType: string;
   formTypeLabel?: string;
+  /** Welsh label of the form type, when known. */
+  formTypeLabelWelsh?: string;
   submission: ContactSubmission;
   incident: ContactIncident;
   people: ContactPerson[];

@@ -1,0 +1,24 @@
+/** The catalogue of SOH form types (services), read from `data/formTypes.json`. */
+import formTypeData from './data/formTypes.json';
+
+export interface FormType {
+  /** The SDM submission `category`, e.g. `OCR`. */
+  code: string;
+  en: string;
+  cy?: string;
+  /** False where the category code iHub sends for this service is not publicly known and is a placeholder. */
+  codeKnown: boolean;
+  /** Whether the SOH Trigger sends this form type to its main output unless the analyst changes it. */
+  enabledByDefault: boolean;
+}
+
+// NOTE: only OCR, RTI and ASB are category codes seen in iHub documents; the others are placeholders
+// (codeKnown: false) until a force confirms them from its own traffic. The SOH Trigger can add codes.
+export const FORM_TYPES: readonly FormType[] = formTypeData.formTypes;
+
+/** Finds a form type by its category code, case-insensitively, in the catalogue plus any extra entries. */
+export function findFormType(code: string | undefined, extra: readonly FormType[] = []): FormType | undefined {
+  if (!code) return undefined;
+  const wanted = code.trim().toUpperCase();
+  return [...extra, ...FORM_TYPES].find((formType) => formType.code.toUpperCase() === wanted);
+}
