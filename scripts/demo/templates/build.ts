@@ -1,0 +1,673 @@
+/**
+ * Generates the template workflows in `workflows/` from the builders in `nodes.ts`:
+ * `npx tsx scripts/demo/templates/build.ts`. The JSON files are what users import into n8n, so
+ * they are committed; a test checks that they match what this script generates.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  auditAppend,
+  CONTACT_CENTRE_ADDRESS,
+  dataTableInsert,
+  describeManualHandling,
+  emailContactCentre,
+  ifManualHandling,
+  MANUAL_HANDLING_TABLE,
+  manualHandlingRow,
+  node,
+  PACKAGE,
+  PERSON_REVIEW_TABLE,
+  respond201,
+  sticky,
+  TemplateNode,
+} from './nodes';
+
+export interface TemplateWorkflow {
+  name: string;
+  nodes: TemplateNode[];
+  connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+  settings: Record<string, unknown>;
+  pinData: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  tags: unknown[];
+}
+
+/** Fixed webhook ids, so the production URLs in the docs stay the same after every import. */
+export const WEBHOOK_IDS = {
+  apiToChs: '3c5e7a90-1b2d-4f6e-8a0c-2e4f6a8b0c11',
+  apiToChsAndAthena: '7d9f1b30-5c4e-4a6f-9b1d-3f5a7c9e1d22',
+  operatorReview: 'a1c3e5f7-9b0d-4c2e-8f4a-6b8d0f2a4c33',
+} as const;
+
+/** File name (without `.json`) of each template in `workflows/`. */
+export const TEMPLATE_FILES = {
+  apiToChs: 'ihub-api-to-chs',
+  apiToChsAndAthena: 'ihub-api-to-chs-and-athena',
+  emailToChs: 'email-fallback-to-chs',
+  operatorReview: 'operator-review',
+  errorHandler: 'error-handler',
+} as const;
+
+export type TemplateKey = keyof typeof TEMPLATE_FILES;
+
+const X = 300;
+const MAIN_Y = 460;
+const BRANCH_Y = 760;
+const MANUAL_Y = 1060;
+const NOTE_Y = 40;
+
+class Canvas {
+  readonly nodes: TemplateNode[] = [];
+  readonly connections: TemplateWorkflow['connections'] = {};
+
+  constructor(readonly key: TemplateKey) {}
+
+  add<T extends TemplateNode>(item: T): T {
+    this.nodes.push(item);
+    return item;
+  }
+
+  connect(from: TemplateNode, to: TemplateNode, output = 0): void {
+    const outputs = (this.connections[from.name] ??= { main: [] }).main;
+    while (outputs.length <= output) outputs.push([]);
+    outputs[output].push({ node: to.name, type: 'main', index: 0 });
+  }
+
+  note(name: string, column: number, row: number, columns: number, rows: number, content: string, color = 7): void {
+    this.add(sticky(this.key, name, [column * X - 40, row], [columns * X - 20, rows], content, color));
+  }
+
+  workflow(name: string, settings: Record<string, unknown> = {}): TemplateWorkflow {
+    return {
+      name,
+      nodes: this.nodes,
+      connections: this.connections,
+      settings: { executionOrder: 'v1', saveManualExecutions: true, callerPolicy: 'workflowsFromSameOwner', ...settings },
+      pinData: {},
+      meta: { templateId: `contact-hub-${TEMPLATE_FILES[this.key]}` },
+      tags: [],
+    };
+  }
+}
+
+const RECEIPT_BODY =
+  "={{ JSON.stringify({ data: { type: 'receipt', id: $json.submission.id, attributes: { submissionId: $json.submission.id, " +
+  "reference: $json.reference, receivedAt: $json.receivedAt, status: 'accepted' } } }) }}";
+
+const RECEIPT_WITHOUT_REFERENCE_BODY =
+  "={{ JSON.stringify({ data: { type: 'receipt', id: $('Audit: submission received').item.json.submission.id, " +
+  "attributes: { submissionId: $('Audit: submission received').item.json.submission.id, " +
+  "receivedAt: $('Audit: submission received').item.json.receivedAt, status: 'accepted' } } }) }}";
+
+const MANUAL_EMAIL_SUBJECT = "=Manual handling needed: {{ $json.reference || $json.submissionId }} ({{ $json.code }})";
+const MANUAL_EMAIL_TEXT =
+  '=A submission from Single Online Home needs a person to handle it.\n\n' +
+  'Submission: {{ $json.submissionId }}\nReference: {{ $json.reference || "not allocated" }}\n' +
+  'Form type: {{ $json.formType }}\nReason: {{ $json.reason }}\n\n' +
+  'The full record is in the n8n data table "' +
+  MANUAL_HANDLING_TABLE +
+  '" and in n8n execution {{ $json.executionId }}.';
+
+/** Audit → data table → email: where every diverted or failed submission ends. */
+function manualHandlingChain(canvas: Canvas, column: number, workflowLabel: string): TemplateNode {
+  const audit = canvas.add(
+    auditAppend(canvas.key, 'Audit: routed to manual handling', [column * X, MANUAL_Y], 'manual-handling', {
+      outcome: 'partial',
+      justification: '={{ $json.manualHandling.reason }}',
+    }),
+  );
+  const row = canvas.add(manualHandlingRow(canvas.key, 'Manual handling queue', [(column + 1) * X, MANUAL_Y], workflowLabel));
+  const email = canvas.add(
+    emailContactCentre(canvas.key, 'Email the contact centre', [(column + 2) * X, MANUAL_Y], MANUAL_EMAIL_SUBJECT, MANUAL_EMAIL_TEXT),
+  );
+  canvas.connect(audit, row);
+  // Even when the audit log cannot be written, the queue row and the email still record the submission.
+  canvas.connect(audit, row, 1);
+  canvas.connect(row, email);
+  canvas.note(
+    'Note: manual handling',
+    column,
+    MANUAL_Y + 200,
+    3,
+    260,
+    '## Manual handling\n' +
+      'Every submission that cannot go through on its own ends here: a form type that is switched off, a form type ' +
+      'we do not know, a reference that could not be allocated, or a system that refused the write.\n\n' +
+      '1. **Audit** records the reason (never personal data).\n' +
+      `2. **Manual handling queue** adds a row to the n8n data table \`${MANUAL_HANDLING_TABLE}\` (Overview → Data tables).\n` +
+      `3. **Email the contact centre** sends the reason to \`${CONTACT_CENTRE_ADDRESS}\`. Configure: an SMTP credential and your contact centre's address.`,
+    3,
+  );
+  return audit;
+}
+
+/** iHub Standard API templates: with `athena`, the occurrence is also written to Athena after CHS. */
+function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): TemplateWorkflow {
+  const canvas = new Canvas(key);
+  const label = athena ? 'iHub Standard API to CHS and Athena' : 'iHub Standard API to CHS';
+
+  const trigger = canvas.add(
+    node(
+      key,
+      'iHub Standard API',
+      `${PACKAGE}.sohTrigger`,
+      1,
+      [0, MAIN_Y],
+      { responseMode: 'responseNode', options: {} },
+      { webhookId: WEBHOOK_IDS[key] },
+    ),
+  );
+  const received = canvas.add(auditAppend(key, 'Audit: submission received', [X, MAIN_Y], 'received'));
+  const allocate = canvas.add(
+    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [2 * X, MAIN_Y], { operation: 'allocate' }, {
+      onError: 'continueErrorOutput',
+    }),
+  );
+  const allocated = canvas.add(
+    auditAppend(key, 'Audit: reference allocated', [3 * X, MAIN_Y], 'reference-allocated', { recordId: '={{ $json.reference }}' }),
+  );
+  const respond = canvas.add(respond201(key, 'Respond 201 with reference', [4 * X, MAIN_Y], RECEIPT_BODY));
+  const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [5 * X, MAIN_Y]));
+  const chs = canvas.add(
+    node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
+      onError: 'continueErrorOutput',
+    }),
+  );
+  const writtenToChs = canvas.add(
+    auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
+      targetSystem: 'CHS',
+      recordId: '={{ $json.chs.incidentId }}',
+    }),
+  );
+
+  canvas.connect(trigger, received, 0);
+  canvas.connect(trigger, received, 1);
+  canvas.connect(received, allocate);
+  canvas.connect(allocate, allocated, 0);
+  canvas.connect(allocated, respond);
+  canvas.connect(respond, routing);
+  canvas.connect(routing, chs, 1);
+  canvas.connect(chs, writtenToChs, 0);
+
+  const referenceFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'Reference not allocated',
+      [2 * X, BRANCH_Y],
+      'Audit: submission received',
+      'reference-not-allocated',
+      "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand and tell the person reporting.'",
+    ),
+  );
+  const respondWithoutReference = canvas.add(
+    respond201(key, 'Respond 201 without reference', [3 * X, BRANCH_Y], RECEIPT_WITHOUT_REFERENCE_BODY),
+  );
+  canvas.connect(allocate, referenceFailed, 1);
+  canvas.connect(referenceFailed, respondWithoutReference);
+
+  const chsFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'CHS write failed',
+      [6 * X, BRANCH_Y],
+      'Allocate force reference',
+      'chs-write-failed',
+      "'The CHS incident could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Create it by hand from the submission, or re-run the execution when CHS is back.'",
+    ),
+  );
+  canvas.connect(chs, chsFailed, 1);
+
+  const auditFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'Audit log write failed',
+      [4 * X, BRANCH_Y],
+      'iHub Standard API',
+      'audit-write-failed',
+      "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store; the submission is kept in the intake ledger.'",
+    ),
+  );
+  for (const auditNode of [received, allocated]) canvas.connect(auditNode, auditFailed, 1);
+
+  const manual = manualHandlingChain(canvas, 4, label);
+  canvas.connect(routing, manual, 0);
+  canvas.connect(respondWithoutReference, manual);
+  canvas.connect(chsFailed, manual);
+  canvas.connect(auditFailed, manual);
+  canvas.connect(writtenToChs, auditFailed, 1);
+
+  if (athena) {
+    const athenaNode = canvas.add(
+      node(key, 'Create Athena occurrence', `${PACKAGE}.athenaWriter`, 1, [8 * X, MAIN_Y], { operation: 'createOccurrence' }, {
+        onError: 'continueErrorOutput',
+      }),
+    );
+    const writtenToAthena = canvas.add(
+      auditAppend(key, 'Audit: written to Athena', [9 * X, MAIN_Y], 'written-to-athena', {
+        targetSystem: 'Athena',
+        recordId: '={{ $json.athena.occurrenceId }}',
+      }),
+    );
+    canvas.connect(writtenToChs, athenaNode);
+    canvas.connect(athenaNode, writtenToAthena, 0);
+    canvas.connect(writtenToAthena, auditFailed, 1);
+
+    const reviewAudit = canvas.add(
+      auditAppend(key, 'Audit: person sent for review', [9 * X, BRANCH_Y], 'person-decision', {
+        targetSystem: 'Athena',
+        outcome: 'partial',
+        justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
+      }),
+    );
+    const reviewRow = canvas.add(
+      dataTableInsert(key, 'Person review queue', [10 * X, BRANCH_Y], PERSON_REVIEW_TABLE, {
+        submissionId: "={{ $json.submission?.id ?? '' }}",
+        reference: "={{ $json.reference ?? '' }}",
+        occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
+        personId: "={{ $json.review?.person?.id ?? $json.review?.personId ?? '' }}",
+        roles: "={{ ($json.review?.person?.roles ?? []).join(', ') }}",
+        candidateNominalId: "={{ $json.review?.candidate?.id ?? $json.review?.candidateNominalId ?? '' }}",
+        reason: "={{ $json.review?.reason ?? 'Possible match with an existing nominal' }}",
+        at: '={{ $now.toUTC().toISO() }}',
+        executionId: '={{ $execution.id }}',
+      }),
+    );
+    const reviewEmail = canvas.add(
+      emailContactCentre(
+        key,
+        'Email the review team',
+        [11 * X, BRANCH_Y],
+        '=Person review needed: {{ $json.reference || $json.submissionId }}',
+        '=A person in a submission may already be a nominal in Athena. Nothing has been created for them yet.\n\n' +
+          'Submission: {{ $json.submissionId }}\nReference: {{ $json.reference }}\nOccurrence: {{ $json.occurrenceId }}\n' +
+          'Person (SDM id): {{ $json.personId }} ({{ $json.roles }})\nCandidate nominal: {{ $json.candidateNominalId }}\n' +
+          `Reason: {{ $json.reason }}\n\nDecide in Athena, then link or create the nominal. The row is in the data table "${PERSON_REVIEW_TABLE}".`,
+      ),
+    );
+    canvas.connect(athenaNode, reviewAudit, 1);
+    canvas.connect(reviewAudit, reviewRow);
+    canvas.connect(reviewAudit, reviewRow, 1);
+    canvas.connect(reviewRow, reviewEmail);
+
+    const athenaFailed = canvas.add(
+      describeManualHandling(
+        key,
+        'Athena write failed',
+        [8 * X, BRANCH_Y],
+        'Create CHS incident',
+        'athena-write-failed',
+        "'The Athena occurrence could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. The CHS incident exists; create the occurrence by hand or re-run the execution when Athena is back.'",
+      ),
+    );
+    canvas.connect(athenaNode, athenaFailed, 2);
+    canvas.connect(athenaFailed, manual);
+
+    canvas.note(
+      'Note: Athena',
+      8,
+      NOTE_Y,
+      4,
+      380,
+      '## 5. Athena occurrence and people\n' +
+        'Creates the occurrence with its locations and objects, then applies the national Minimum POLE Data Standards to each person: ' +
+        'a known person needs given name, surname, date of birth or age, gender and one contact detail ("4+1"); an unknown suspect needs 4 of 7 descriptive fields. ' +
+        'Below that, the description is attached to the occurrence as text, so a suspect described only as "male" creates no nominal.\n\n' +
+        '**Person review** (second output): a possible match with an existing nominal. Nothing is created for that person; the row goes to the data table ' +
+        `\`${PERSON_REVIEW_TABLE}\` and an email goes to the review team.\n\n` +
+        'Configure: an **Athena API** credential. Forces without a separate contact handling system can delete the CHS step.',
+      4,
+    );
+  }
+
+  canvas.note(
+    'Note: intake',
+    0,
+    NOTE_Y,
+    2,
+    380,
+    '## 1. Intake from iHub\n' +
+      `iHub posts each submission to \`/webhook/${WEBHOOK_IDS[key]}/incidents\`. The trigger checks the client id and secret, ` +
+      'stores the document in the intake ledger **before** answering, and answers a re-delivery with the first answer.\n\n' +
+      '**Form types**: open the trigger and switch form types on or off under *Form Types*. A type that is off, or unknown, goes to the second output and ends in manual handling. That switch is the whole change.\n\n' +
+      'Configure: an **SOH API** credential (client id and secret) and a **Contact Hub Store** credential.',
+    6,
+  );
+  canvas.note(
+    'Note: reference',
+    2,
+    NOTE_Y,
+    3,
+    380,
+    '## 2. Force reference and the 201 answer\n' +
+      'The allocator gives the submission its force reference (the same one again on a re-delivery) and the **Respond** node answers iHub with 201, the submission id and the reference.\n\n' +
+      'Configure the reference pattern in *Allocate force reference*. Each **Audit** node writes one event to the tamper-evident audit log: set a **Contact Hub Audit Key** credential on each.\n\n' +
+      'If no reference can be allocated, iHub still gets 201 (the submission is stored) and the submission goes to manual handling.',
+  );
+  canvas.note(
+    'Note: CHS',
+    5,
+    NOTE_Y,
+    3,
+    380,
+    '## 3. Routing and the CHS incident\n' +
+      '*Needs manual handling?* sends switched-off and unknown form types to manual handling, and the rest to CHS.\n\n' +
+      '*Create CHS incident* writes the incident with its opening code (from the form type; edit the table in the node). ' +
+      'It retries timeouts, 429 and 5xx answers with back-off and never creates a second incident for the same submission. ' +
+      'If CHS still refuses, the error output sends the submission to manual handling with the reason.\n\n' +
+      'Configure: a **CHS API** credential.',
+    5,
+  );
+  return canvas.workflow(`Contact Hub: ${label}`);
+}
+
+function emailTemplate(): TemplateWorkflow {
+  const key = 'emailToChs';
+  const canvas = new Canvas(key);
+  const label = 'iHub email fallback to CHS';
+
+  const trigger = canvas.add(
+    node(key, 'iHub email inbox', 'n8n-nodes-base.emailReadImap', 2.2, [0, MAIN_Y], {
+      mailbox: 'INBOX',
+      postProcessAction: 'read',
+      format: 'resolved',
+      dataPropertyAttachmentsPrefixName: 'attachment_',
+      options: {},
+    }),
+  );
+  const parser = canvas.add(node(key, 'Read SDM attachments', `${PACKAGE}.sohEmailParser`, 1, [X, MAIN_Y], {}));
+  const received = canvas.add(auditAppend(key, 'Audit: submission received', [2 * X, MAIN_Y], 'received'));
+  const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [3 * X, MAIN_Y]));
+  const allocate = canvas.add(
+    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [4 * X, MAIN_Y], { operation: 'allocate' }, {
+      onError: 'continueErrorOutput',
+    }),
+  );
+  const allocated = canvas.add(
+    auditAppend(key, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', { recordId: '={{ $json.reference }}' }),
+  );
+  const chs = canvas.add(
+    node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
+      onError: 'continueErrorOutput',
+    }),
+  );
+  const writtenToChs = canvas.add(
+    auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
+      targetSystem: 'CHS',
+      recordId: '={{ $json.chs.incidentId }}',
+    }),
+  );
+  canvas.connect(trigger, parser);
+  canvas.connect(parser, received, 0);
+  canvas.connect(received, routing);
+  canvas.connect(routing, allocate, 1);
+  canvas.connect(allocate, allocated, 0);
+  canvas.connect(allocated, chs);
+  canvas.connect(chs, writtenToChs, 0);
+
+  const unusable = canvas.add(
+    describeManualHandling(
+      key,
+      'Email could not be used',
+      [X, BRANCH_Y],
+      'Read SDM attachments',
+      'email-unusable',
+      "$json.reason ?? $json.manualHandling?.reason ?? 'The email had no usable SDM attachment. Open the email in the mailbox and key the submission by hand.'",
+    ),
+  );
+  const referenceFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'Reference not allocated',
+      [4 * X, BRANCH_Y],
+      'Audit: submission received',
+      'reference-not-allocated',
+      "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand.'",
+    ),
+  );
+  const chsFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'CHS write failed',
+      [6 * X, BRANCH_Y],
+      'Allocate force reference',
+      'chs-write-failed',
+      "'The CHS incident could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Create it by hand, or re-run the execution when CHS is back.'",
+    ),
+  );
+  const auditFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'Audit log write failed',
+      [2 * X, BRANCH_Y],
+      'Read SDM attachments',
+      'audit-write-failed',
+      "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store.'",
+    ),
+  );
+  const manual = manualHandlingChain(canvas, 4, label);
+  canvas.connect(parser, unusable, 1);
+  canvas.connect(unusable, manual);
+  canvas.connect(routing, manual, 0);
+  canvas.connect(allocate, referenceFailed, 1);
+  canvas.connect(referenceFailed, manual);
+  canvas.connect(chs, chsFailed, 1);
+  canvas.connect(chsFailed, manual);
+  for (const auditNode of [received, allocated, writtenToChs]) canvas.connect(auditNode, auditFailed, 1);
+  canvas.connect(auditFailed, manual);
+
+  canvas.note(
+    'Note: email intake',
+    0,
+    NOTE_Y,
+    3,
+    380,
+    '## 1. iHub email fallback\n' +
+      'When the Standard API keeps failing, iHub emails the submission with the SDM JSON attached. ' +
+      'The **Email Trigger (IMAP)** reads new mail from the inbox and marks it as read; *Read SDM attachments* turns each SDM or raw SOH attachment into one submission, ' +
+      'records it in the same intake ledger as the API path (so a submission that arrives both ways is handled once) and sends an email without a usable attachment to manual handling.\n\n' +
+      'Configure: an **IMAP** credential for the inbox iHub writes to, and a **Contact Hub Store** credential.',
+    6,
+  );
+  canvas.note(
+    'Note: same path',
+    3,
+    NOTE_Y,
+    5,
+    380,
+    '## 2. The same path as the API\n' +
+      '*Needs manual handling?* sends switched-off and unknown form types to manual handling. To switch a form type off for email, set it in *Read SDM attachments* → *Form Types*, as on the API trigger.\n\n' +
+      'Then the force reference is allocated, the CHS incident is created and every step is written to the audit log, as in the *iHub Standard API to CHS* template. ' +
+      'There is nobody to answer by email, so the reference reaches the person reporting through CHS.\n\n' +
+      'Configure: the reference pattern, a **CHS API** credential and a **Contact Hub Audit Key** credential on each Audit node.',
+    5,
+  );
+  return canvas.workflow(`Contact Hub: ${label}`);
+}
+
+function operatorReviewTemplate(): TemplateWorkflow {
+  const key = 'operatorReview';
+  const canvas = new Canvas(key);
+
+  const field = (fieldName: string, fieldLabel: string, fieldType: string, extra: Record<string, unknown> = {}) => ({
+    fieldName,
+    fieldLabel,
+    fieldType,
+    ...extra,
+  });
+  const form = canvas.add(
+    node(
+      key,
+      'Operator review form',
+      'n8n-nodes-base.formTrigger',
+      2.5,
+      [0, MAIN_Y],
+      {
+        formTitle: 'Operator review of an online report',
+        formDescription:
+          'Record your decision on a submission that is already in CHS. Your decision, rationale and name go to CHS and to the audit log.',
+        formFields: {
+          values: [
+            field('reference', 'Force reference', 'text', { requiredField: true, placeholder: 'e.g. 42/00017/26' }),
+            field('incidentId', 'CHS incident ID', 'text', { requiredField: true }),
+            field('decision', 'Decision', 'dropdown', {
+              requiredField: true,
+              fieldOptions: { values: [{ option: 'Crime' }, { option: 'Not a crime' }] },
+            }),
+            field('rationale', 'Rationale', 'textarea', {
+              requiredField: true,
+              placeholder: 'Why this is or is not a crime, and what was done',
+            }),
+            field('openingCode', 'Amended opening code (leave empty to keep)', 'text'),
+            field('deploy', 'Deploy', 'dropdown', {
+              requiredField: true,
+              fieldOptions: { values: [{ option: 'Do not deploy' }, { option: 'Deploy' }] },
+            }),
+            field('operatorName', 'Your name', 'text', { requiredField: true }),
+            field('operatorId', 'Your collar or staff number', 'text', { requiredField: true }),
+          ],
+        },
+        responseMode: 'lastNode',
+        options: { formSubmittedText: 'Your decision has been recorded in CHS and in the audit log.' },
+      },
+      { webhookId: WEBHOOK_IDS.operatorReview },
+    ),
+  );
+  const shape = canvas.add(
+    node(key, 'Decision for CHS', 'n8n-nodes-base.set', 3.4, [X, MAIN_Y], {
+      mode: 'raw',
+      jsonOutput:
+        "={{ { reference: $json.reference, chs: { incidentId: $json.incidentId }, operatorDecision: { crime: $json.decision === 'Crime', " +
+        "rationale: $json.rationale, openingCode: $json.openingCode || undefined, deploy: $json.deploy === 'Deploy', " +
+        'operator: { id: $json.operatorId, name: $json.operatorName }, decidedAt: $json.submittedAt } } }}',
+      options: {},
+    }),
+  );
+  const update = canvas.add(
+    node(key, 'Update CHS incident', `${PACKAGE}.chsWriter`, 1, [2 * X, MAIN_Y], { operation: 'updateIncident' }, {
+      onError: 'continueErrorOutput',
+    }),
+  );
+  const audit = canvas.add(
+    auditAppend(key, 'Audit: operator decision', [3 * X, MAIN_Y], 'operator-decision', {
+      targetSystem: 'CHS',
+      recordId: "={{ $('Decision for CHS').item.json.chs.incidentId }}",
+      justification: "={{ $('Decision for CHS').item.json.operatorDecision.rationale }}",
+    }),
+  );
+  const updateFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'CHS update failed',
+      [2 * X, BRANCH_Y],
+      'Decision for CHS',
+      'chs-update-failed',
+      "'The operator decision could not be written to CHS: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Record it in CHS by hand.'",
+    ),
+  );
+  const failedAudit = canvas.add(
+    auditAppend(key, 'Audit: decision not written', [3 * X, BRANCH_Y], 'operator-decision', {
+      targetSystem: 'CHS',
+      outcome: 'failure',
+      justification: '={{ $json.manualHandling.reason }}',
+    }),
+  );
+  const row = canvas.add(manualHandlingRow(key, 'Manual handling queue', [4 * X, BRANCH_Y], 'Operator review'));
+  canvas.connect(form, shape);
+  canvas.connect(shape, update);
+  canvas.connect(update, audit, 0);
+  canvas.connect(update, updateFailed, 1);
+  canvas.connect(updateFailed, failedAudit);
+  canvas.connect(failedAudit, row);
+  canvas.connect(failedAudit, row, 1);
+
+  canvas.note(
+    'Note: review form',
+    0,
+    NOTE_Y,
+    2,
+    380,
+    '## Operator review\n' +
+      `Operators open the form at \`/form/${WEBHOOK_IDS.operatorReview}\` once the CHS incident exists, decide crime or not a crime with a rationale, ` +
+      'and may amend the opening code and the deploy decision.\n\n' +
+      'Configure: who may open the form (*Authentication* in the form node; use n8n user login or basic authentication in production).',
+    6,
+  );
+  canvas.note(
+    'Note: decision',
+    2,
+    NOTE_Y,
+    3,
+    380,
+    '## Decision to CHS and the audit log\n' +
+      '*Update CHS incident* writes the decision, rationale, opening code and deploy decision to the incident. ' +
+      '*Audit: operator decision* records who decided, when and why, as an alteration of the record.\n\n' +
+      `If CHS refuses the update, the decision is kept in the data table \`${MANUAL_HANDLING_TABLE}\` and the failure is audited.\n\n` +
+      'Configure: a **CHS API** credential, a **Contact Hub Store** and a **Contact Hub Audit Key** credential.',
+    5,
+  );
+  return canvas.workflow('Contact Hub: Operator review');
+}
+
+function errorHandlerTemplate(): TemplateWorkflow {
+  const key = 'errorHandler';
+  const canvas = new Canvas(key);
+  const trigger = canvas.add(node(key, 'When a Contact Hub workflow fails', 'n8n-nodes-base.errorTrigger', 1, [0, MAIN_Y], {}));
+  const describe = canvas.add(
+    node(key, 'Describe the failure', 'n8n-nodes-base.set', 3.4, [X, MAIN_Y], {
+      mode: 'raw',
+      jsonOutput:
+        "={{ { submission: { id: '' }, reference: '', formType: '', source: '', manualHandling: { code: 'workflow-failed', " +
+        "reason: 'Workflow \"' + $json.workflow.name + '\" stopped at node \"' + ($json.execution.lastNodeExecuted ?? 'unknown') + '\": ' + " +
+        "($json.execution.error?.message ?? 'unknown error') + '. Open execution ' + $json.execution.id + ' and retry it once the cause is fixed.', " +
+        'at: $now.toUTC().toISO() } } }}',
+      options: {},
+    }),
+  );
+  const row = canvas.add(manualHandlingRow(key, 'Manual handling queue', [2 * X, MAIN_Y], 'Error handler'));
+  const email = canvas.add(
+    emailContactCentre(key, 'Email the contact centre', [3 * X, MAIN_Y], MANUAL_EMAIL_SUBJECT, MANUAL_EMAIL_TEXT),
+  );
+  canvas.connect(trigger, describe);
+  canvas.connect(describe, row);
+  canvas.connect(row, email);
+  canvas.note(
+    'Note: error handler',
+    0,
+    NOTE_Y,
+    4,
+    380,
+    '## When a workflow stops\n' +
+      'n8n runs this workflow when another Contact Hub workflow stops with an error that no error output caught. ' +
+      `It adds a row to the data table \`${MANUAL_HANDLING_TABLE}\` and emails the contact centre, so a stopped execution is never silent. ` +
+      'The submission itself is safe in the intake ledger; re-run the failed execution once the cause is fixed.\n\n' +
+      'Configure: in each Contact Hub workflow, *Settings* → *Error workflow* → this workflow; an SMTP credential for the email.',
+    6,
+  );
+  return canvas.workflow('Contact Hub: Error handler');
+}
+
+export function buildTemplates(): Record<TemplateKey, TemplateWorkflow> {
+  return {
+    apiToChs: apiTemplate('apiToChs', false),
+    apiToChsAndAthena: apiTemplate('apiToChsAndAthena', true),
+    emailToChs: emailTemplate(),
+    operatorReview: operatorReviewTemplate(),
+    errorHandler: errorHandlerTemplate(),
+  };
+}
+
+export function templatePath(key: TemplateKey, root = path.resolve(__dirname, '..', '..', '..')): string {
+  return path.join(root, 'workflows', `${TEMPLATE_FILES[key]}.json`);
+}
+
+export function serialiseTemplate(workflow: TemplateWorkflow): string {
+  return `${JSON.stringify(workflow, null, 2)}\n`;
+}
+
+if (require.main === module) {
+  for (const [key, workflow] of Object.entries(buildTemplates()) as Array<[TemplateKey, TemplateWorkflow]>) {
+    const file = templatePath(key);
+    writeFileSync(file, serialiseTemplate(workflow));
+    console.log(`Wrote ${path.relative(process.cwd(), file)} (${workflow.nodes.length} nodes)`);
+  }
+}
