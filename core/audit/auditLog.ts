@@ -106,7 +106,8 @@ export class AuditLog {
 
   /** Validates and appends events in one transaction, in the order given, and returns them as stored. */
   async append(inputs: AuditEventInput[]): Promise<AuditEvent[]> {
-    const parsed = inputs.map((input, index) => parseAuditEventInput(input, index));
+    const now = this.now();
+    const parsed = inputs.map((input, index) => parseAuditEventInput(input, index, now));
     if (parsed.length === 0) return [];
     return this.db.transaction((tx) => this.appendInTransaction(tx, parsed), { lockKey: AUDIT_CHAIN_LOCK_KEY });
   }

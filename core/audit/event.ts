@@ -132,9 +132,9 @@ export type UnhashedAuditEvent = Omit<AuditEvent, 'hash'>;
 
 /**
  * Validates an append request and resolves its action and recipient from the step defaults.
- * Throws an Error naming the invalid field.
+ * `now` is the occurredAt used when the request has none. Throws an Error naming the invalid field.
  */
-export function parseAuditEventInput(input: unknown, index = 0): ParsedAuditEventInput {
+export function parseAuditEventInput(input: unknown, index = 0, now: Date = new Date()): ParsedAuditEventInput {
   const result = auditEventInputSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
@@ -157,7 +157,7 @@ export function parseAuditEventInput(input: unknown, index = 0): ParsedAuditEven
   }
 
   let occurredAt: Date;
-  if (parsed.occurredAt === undefined) occurredAt = new Date();
+  if (parsed.occurredAt === undefined) occurredAt = now;
   else if (parsed.occurredAt instanceof Date) occurredAt = parsed.occurredAt;
   else occurredAt = new Date(parsed.occurredAt);
   if (Number.isNaN(occurredAt.getTime())) {

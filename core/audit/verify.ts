@@ -150,7 +150,8 @@ export class ChainVerifier {
   addContent(eventId: string, contentJson: string): void {
     const expected = this.contentExpected.get(eventId);
     if (!expected) {
-      this.report(0, 'content-mismatch', `Content is stored for event ${eventId}, which has no content digest or does not exist.`);
+      // Orphaned content usually follows a deleted event, so it is reported after the chain's own problems.
+      this.report(this.lastSequence + 1, 'content-mismatch', `Content is stored for event ${eventId}, which has no content digest or is no longer stored.`);
       return;
     }
     expected.found = true;
@@ -186,7 +187,7 @@ export class ChainVerifier {
       }
     }
 
-    this.problems.sort((a, b) => a.sequence - b.sequence);
+    this.problems.sort((a, b) => a.sequence - b.sequence || Number(a.kind === 'content-mismatch') - Number(b.kind === 'content-mismatch'));
     const problems = this.problems.map((problem) => ({ ...problem, brokenCheckpoint: this.brokenCheckpointFor(problem) }));
     return {
       ok: this.problemCount === 0,
