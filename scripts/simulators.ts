@@ -1,12 +1,13 @@
 /**
  * Starts the simulators on 127.0.0.1 for the demo and manual tests, and stops them on Ctrl-C.
  *
- *   npx tsx scripts/simulators.ts                 # CHS on 5681 (and Athena on 5682 once it exists)
+ *   npx tsx scripts/simulators.ts                 # CHS on 5681, Athena on 5682
  *   npx tsx scripts/simulators.ts --chs-port 0    # free port, printed on start
  *   npx tsx scripts/simulators.ts --data-dir .sim --log .sim/requests.log
  *
  * Credentials come from the environment, with development defaults: CHS_SIM_API_KEY,
- * CHS_SIM_CLIENT_ID and CHS_SIM_CLIENT_SECRET.
+ * CHS_SIM_CLIENT_ID and CHS_SIM_CLIENT_SECRET for CHS; ATHENA_SIM_API_KEY, ATHENA_SIM_CLIENT_ID and
+ * ATHENA_SIM_CLIENT_SECRET for Athena.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { CHS_SIMULATOR_PORT } from '../core/chs/contract';
 import type { RequestLogDestination } from '../simulators/common';
 import { createChsSimulator } from '../simulators/chs';
+import { DEFAULT_ATHENA_PORT, startAthenaSimulator } from '../simulators/athena/server';
 
 interface RunningSimulator {
   name: string;
@@ -27,11 +29,17 @@ export const CHS_DEV_CREDENTIALS = {
   clientSecret: process.env.CHS_SIM_CLIENT_SECRET ?? 'chs-dev-client-secret',
 };
 
+export const ATHENA_DEV_CREDENTIALS = {
+  apiKey: process.env.ATHENA_SIM_API_KEY ?? 'athena-dev-api-key',
+  clientId: process.env.ATHENA_SIM_CLIENT_ID ?? 'contact-hub',
+  clientSecret: process.env.ATHENA_SIM_CLIENT_SECRET ?? 'athena-dev-client-secret',
+};
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'chs-port': { type: 'string', default: String(CHS_SIMULATOR_PORT) },
-      'athena-port': { type: 'string', default: '5682' },
+      'athena-port': { type: 'string', default: String(DEFAULT_ATHENA_PORT) },
       'data-dir': { type: 'string', default: '.simulators' },
       log: { type: 'string' },
     },
@@ -50,8 +58,14 @@ async function main(): Promise<void> {
   });
   running.push({ name: 'CHS', url: chs.url, close: () => chs.close() });
 
-  // Athena simulator: start it here with the same pattern, on Number(values['athena-port']),
-  // databasePath join(dataDir, 'athena.sqlite') and the same `log`, then push it to `running`.
+  const athena = await startAthenaSimulator({
+    port: Number(values['athena-port']),
+    databasePath: join(dataDir, 'athena.sqlite'),
+    apiKeys: [ATHENA_DEV_CREDENTIALS.apiKey],
+    oauthClients: { [ATHENA_DEV_CREDENTIALS.clientId]: ATHENA_DEV_CREDENTIALS.clientSecret },
+    log,
+  });
+  running.push({ name: 'Athena', url: athena.url, close: () => athena.close() });
 
   for (const simulator of running) process.stdout.write(`${simulator.name} simulator listening on ${simulator.url}\n`);
   process.stdout.write(`Data in ${dataDir}. Press Ctrl-C to stop.\n`);

@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const port = Number(option(argv, 'port', process.env.ATHENA_SIM_PORT) ?? DEFAULT_ATHENA_PORT);
   const databasePath = option(argv, 'db', process.env.ATHENA_SIM_DB) ?? '.data/athena.sqlite';
-  const apiKey = option(argv, 'api-key', process.env.ATHENA_SIM_API_KEY) ?? 'athena-dev-key';
-  const client = option(argv, 'client', process.env.ATHENA_SIM_CLIENT) ?? 'contact-hub:athena-dev-secret';
+  const apiKey = option(argv, 'api-key', process.env.ATHENA_SIM_API_KEY) ?? 'athena-dev-api-key';
+  const client = option(argv, 'client', process.env.ATHENA_SIM_CLIENT) ?? 'contact-hub:athena-dev-client-secret';
 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${port}": give a number from 0 to 65535.`);
   const separator = client.indexOf(':');
