@@ -72,7 +72,7 @@ export function parseSubmission(body: string | Buffer, options: ParseOptions): P
   if (!formType) {
     drift.add(
       'unknown-form-type',
-      isRaw ? '/category' : findCategoryPointer(record),
+      isRaw ? (record.submission ? '/submission/category' : '/category') : findCategoryPointer(record),
       `The form type "${parts.submission.category ?? '(none)'}" is not in the form type catalogue.`,
       parts.submission.category,
     );

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+
+/** Reads a fixture as bytes, exactly as a sender would deliver it. */
+export function fixtureBytes(relativePath: string): Buffer {
+  return readFileSync(join(FIXTURES, relativePath));
+}
+
+/** Reads a fixture as a JSON object a test can change before sending. */
+export function fixtureJson(relativePath: string): Record<string, any> {
+  return JSON.parse(fixtureBytes(relativePath).toString('utf8'));
+}
