@@ -1,0 +1,539 @@
+import axios, { type AxiosInstance } from 'axios';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { ensureN8nInstalled } from './install';
+import { installPackageIntoUserFolder, type InstalledPackage } from './package';
+import { node24Binary } from './paths';
+
+const execFileAsync = promisify(execFile);
+
+const HOST = '127.0.0.1';
+const DEFAULT_START_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 20_000;
+const STATE_FILE = 'harness.json';
+const OWNER_FILE = 'owner.json';
+
+/**
+ * Environment for a quiet, offline n8n: everything that n8n 2.41.1's configuration
+ * (packages/@n8n/config and the CLI modules) would otherwise fetch from n8n's own
+ * services is switched off. Listen address, ports and user folder are added per instance.
+ */
+export const OFFLINE_ENV: Readonly<Record<string, string>> = {
+  N8N_DIAGNOSTICS_ENABLED: 'false',
+  N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+  N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+  N8N_TEMPLATES_ENABLED: 'false',
+  N8N_HIRING_BANNER_ENABLED: 'false',
+  N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+  N8N_PERSONALIZATION_ENABLED: 'false',
+  N8N_AI_ENABLED: 'false',
+  N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+  // Community packages stay enabled (this package is one), but n8n must not look them up in a registry.
+  N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+  N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+  N8N_REINSTALL_MISSING_PACKAGES: 'false',
+  N8N_MCP_COMMUNITY_NODE_DISCOVERY_ENABLED: 'false',
+  // The MCP registry module refreshes a server list from n8n's registry at start-up and every few hours.
+  N8N_DISABLED_MODULES: 'mcp-registry',
+  N8N_SECURE_COOKIE: 'false',
+  N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+  N8N_LOG_OUTPUT: 'console',
+  N8N_LOG_LEVEL: 'info',
+  DB_SQLITE_POOL_SIZE: '2',
+  EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+  EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+};
+
+export interface StartN8nOptions {
+  /** Folder for n8n's `.n8n` data, log and state file; a new temporary folder when omitted. */
+  userFolder?: string;
+  /** HTTP port; a free port when omitted. */
+  port?: number;
+  /** Extra environment, applied after the offline defaults. */
+  env?: Record<string, string>;
+  /** Log file for n8n's stdout and stderr; `<userFolder>/n8n.log` when omitted. */
+  logFile?: string;
+  /** Package folder to install as a community package; this repository when omitted. */
+  packageDir?: string;
+  /** Skip installing a package, for a user folder that already has it. */
+  skipPackageInstall?: boolean;
+  startTimeoutMs?: number;
+}
+
+export interface OwnerSession {
+  email: string;
+  password: string;
+  /** `Cookie` header value with n8n's auth cookie. */
+  cookie: string;
+  /** n8n ties the auth cookie to this `browser-id` header; send both. */
+  browserId: string;
+  /** Key for the public API (`X-N8N-API-KEY`), with every scope the owner role allows. */
+  apiKey: string;
+}
+
+export interface WorkflowJson {
+  id?: string;
+  name: string;
+  nodes: unknown[];
+  connections: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface CredentialJson {
+  id?: string;
+  name: string;
+  type: string;
+  /** Decrypted credential data; n8n encrypts it on import. */
+  data: Record<string, unknown>;
+}
+
+export interface NodeTypeSummary {
+  name: string;
+  displayName: string;
+  version: number | number[];
+}
+
+export interface ExecutionQuery {
+  workflowId?: string;
+  status?: 'success' | 'error' | 'waiting' | 'running' | 'canceled';
+  limit?: number;
+  includeData?: boolean;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  workflowId: string;
+  status: string;
+  finished: boolean;
+  mode: string;
+  startedAt: string;
+  stoppedAt: string | null;
+  data?: {
+    resultData: {
+      runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: unknown }>>;
+      error?: { message: string };
+    };
+  };
+}
+
+interface HarnessState {
+  pid: number;
+  port: number;
+  userFolder: string;
+  logFile: string;
+}
+
+/** Finds a free TCP port on 127.0.0.1 by binding port 0 and releasing it. */
+export async function findFreePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('Could not read the port of a probe server on 127.0.0.1'));
+      });
+    });
+  });
+}
+
+function readLogTail(logFile: string, lines = 40): string {
+  if (!existsSync(logFile)) return '(no log written)';
+  return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function delay(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Kills the process group that `spawn({ detached: true })` created, so n8n's task runner goes too. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** A running n8n started by `startN8n` or found again by `attachN8n`. */
+export class N8nInstance {
+  readonly baseUrl: string;
+
+  private owner: OwnerSession | undefined;
+
+  private readonly http: AxiosInstance;
+
+  constructor(
+    readonly pid: number,
+    readonly port: number,
+    readonly userFolder: string,
+    readonly logFile: string,
+    private readonly env: Record<string, string>,
+    private readonly child?: ChildProcess,
+  ) {
+    this.baseUrl = `http://${HOST}:${port}`;
+    this.http = axios.create({ baseURL: this.baseUrl, validateStatus: () => true, timeout: 30_000 });
+  }
+
+  /** Production URL of a Webhook-style node: `<base>/webhook/<path>`, where path is often `<webhookId>/<path>`. */
+  webhookUrl(webhookPath: string): string {
+    return `${this.baseUrl}/webhook/${webhookPath.replace(/^\/+/, '')}`;
+  }
+
+  /** Test URL that a manual "listen for test event" run uses. */
+  webhookTestUrl(webhookPath: string): string {
+    return `${this.baseUrl}/webhook-test/${webhookPath.replace(/^\/+/, '')}`;
+  }
+
+  /**
+   * Creates the owner account through the REST API (once per instance) and returns a
+   * logged-in session cookie and a public API key. Later calls return the same session.
+   */
+  async setupOwner(email = 'owner@example.com', password = `Owner-${randomBytes(6).toString('hex')}1`): Promise<OwnerSession> {
+    if (this.owner) return this.owner;
+    const ownerFile = path.join(this.userFolder, OWNER_FILE);
+    if (existsSync(ownerFile)) {
+      this.owner = JSON.parse(readFileSync(ownerFile, 'utf8')) as OwnerSession;
+      return this.owner;
+    }
+
+    const browserId = randomUUID();
+    const setup = await this.http.post(
+      '/rest/owner/setup',
+      { email, firstName: 'Contact Hub', lastName: 'Owner', password },
+      { headers: { 'browser-id': browserId } },
+    );
+    if (setup.status !== 200) {
+      throw new Error(`Creating the n8n owner failed: HTTP ${setup.status} ${JSON.stringify(setup.data)}`);
+    }
+    const authCookie = (setup.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('n8n-auth='));
+    if (!authCookie) throw new Error('n8n created the owner but set no n8n-auth cookie');
+    const cookie = authCookie.split(';')[0];
+    const headers = { cookie, 'browser-id': browserId };
+
+    const scopes = await this.http.get('/rest/api-keys/scopes', { headers });
+    if (scopes.status !== 200) {
+      throw new Error(`Reading API key scopes failed: HTTP ${scopes.status} ${JSON.stringify(scopes.data)}`);
+    }
+    const created = await this.http.post(
+      '/rest/api-keys',
+      { label: 'contact-hub-harness', scopes: scopes.data.data, expiresAt: null },
+      { headers },
+    );
+    if (created.status !== 200) {
+      throw new Error(`Creating a public API key failed: HTTP ${created.status} ${JSON.stringify(created.data)}`);
+    }
+
+    this.owner = { email, password, cookie, browserId, apiKey: created.data.data.rawApiKey };
+    // Kept so a later process (the CLI, a demo script) can act as the owner of this instance.
+    writeFileSync(ownerFile, JSON.stringify(this.owner, null, 2), { mode: 0o600 });
+    return this.owner;
+  }
+
+  private async ownerHeaders(): Promise<Record<string, string>> {
+    const { cookie, browserId } = await this.setupOwner();
+    return { cookie, 'browser-id': browserId };
+  }
+
+  /** Sends a request to n8n's internal REST API (`/rest/...`) as the owner and returns `data` from the response. */
+  async rest<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', route: string, body?: unknown): Promise<T> {
+    const response = await this.http.request({ method, url: `/rest${route}`, data: body, headers: await this.ownerHeaders() });
+    if (response.status >= 300) {
+      throw new Error(`n8n REST ${method} /rest${route} failed: HTTP ${response.status} ${JSON.stringify(response.data)}`);
+    }
+    return response.data.data as T;
+  }
+
+  /** Sends a request to n8n's public API (`/api/v1/...`) with the owner's API key. */
+  async publicApi<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: string, body?: unknown, params?: Record<string, unknown>): Promise<T> {
+    const { apiKey } = await this.setupOwner();
+    const response = await this.http.request({
+      method,
+      url: `/api/v1${route}`,
+      data: body,
+      params,
+      headers: { 'X-N8N-API-KEY': apiKey },
+    });
+    if (response.status >= 300) {
+      throw new Error(`n8n public API ${method} /api/v1${route} failed: HTTP ${response.status} ${JSON.stringify(response.data)}`);
+    }
+    return response.data as T;
+  }
+
+  /**
+   * Imports a workflow with `n8n import:workflow`, keeping its id (a new id is added when it
+   * has none), so templates keep their ids and webhook ids. Returns the workflow id.
+   * The workflow is imported unpublished; call `publishWorkflow` to serve its webhooks.
+   */
+  async importWorkflow(workflow: WorkflowJson | string): Promise<string> {
+    const json: WorkflowJson = typeof workflow === 'string' ? JSON.parse(readFileSync(workflow, 'utf8')) : { ...workflow };
+    json.id ??= randomBytes(8).toString('hex');
+    const file = this.writeImportFile('workflow', json);
+    await this.runCli(['import:workflow', `--input=${file}`]);
+    return json.id;
+  }
+
+  /**
+   * Imports credentials with `n8n import:credentials`, keeping their ids so workflows that
+   * refer to them by id resolve. Data is given decrypted; n8n encrypts it with this instance's key.
+   */
+  async importCredentials(credentials: CredentialJson | CredentialJson[]): Promise<string[]> {
+    const list = (Array.isArray(credentials) ? credentials : [credentials]).map((credential) => ({
+      ...credential,
+      id: credential.id ?? randomBytes(8).toString('hex'),
+    }));
+    const file = this.writeImportFile('credentials', list);
+    await this.runCli(['import:credentials', `--input=${file}`]);
+    return list.map((credential) => credential.id);
+  }
+
+  /**
+   * Publishes (activates) a workflow through the public API and waits until n8n has
+   * registered its triggers and webhooks. n8n 2.41.1 activates after the publish request
+   * has returned, and only then stores the workflow's trigger count (0 until activated).
+   */
+  async publishWorkflow(workflowId: string, timeoutMs = 30_000): Promise<void> {
+    const route = `/workflows/${encodeURIComponent(workflowId)}`;
+    await this.publicApi('POST', `${route}/publish`, {});
+
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const workflow = await this.publicApi<{ triggerCount?: number }>('GET', route);
+      if ((workflow.triggerCount ?? 0) > 0) return;
+
+      const activationError = await this.rest<{ error?: string } | null>('GET', `/active-workflows/error/${encodeURIComponent(workflowId)}`);
+      if (activationError?.error) throw new Error(`Publishing workflow ${workflowId} failed: ${activationError.error}`);
+      if (Date.now() > deadline) {
+        throw new Error(`Workflow ${workflowId} was published but n8n registered no trigger within ${timeoutMs} ms; see ${this.logFile}`);
+      }
+      await delay(250);
+    }
+  }
+
+  async unpublishWorkflow(workflowId: string): Promise<void> {
+    await this.publicApi('POST', `/workflows/${encodeURIComponent(workflowId)}/unpublish`, {});
+  }
+
+  /** Node types this n8n has loaded, from the node descriptions it serves to the editor. */
+  async listNodeTypes(): Promise<NodeTypeSummary[]> {
+    const response = await this.http.get('/types/nodes.json', { headers: await this.ownerHeaders() });
+    if (response.status !== 200) throw new Error(`Reading /types/nodes.json failed: HTTP ${response.status}`);
+    return (response.data as NodeTypeSummary[]).map(({ name, displayName, version }) => ({ name, displayName, version }));
+  }
+
+  /** Credential type names this n8n has loaded. */
+  async listCredentialTypes(): Promise<string[]> {
+    const response = await this.http.get('/types/credentials.json', { headers: await this.ownerHeaders() });
+    if (response.status !== 200) throw new Error(`Reading /types/credentials.json failed: HTTP ${response.status}`);
+    return (response.data as Array<{ name: string }>).map(({ name }) => name);
+  }
+
+  /** Executions, newest first, from the public API. */
+  async executions(query: ExecutionQuery = {}): Promise<ExecutionSummary[]> {
+    const { data } = await this.publicApi<{ data: ExecutionSummary[] }>('GET', '/executions', undefined, {
+      workflowId: query.workflowId,
+      status: query.status,
+      limit: query.limit ?? 100,
+      includeData: query.includeData ?? false,
+    });
+    return data;
+  }
+
+  /** Polls until the workflow has at least `count` finished executions, or throws after `timeoutMs`. */
+  async waitForExecutions(workflowId: string, count = 1, timeoutMs = 30_000): Promise<ExecutionSummary[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const finished = (await this.executions({ workflowId, includeData: true })).filter(
+        (execution) => execution.status !== 'running' && execution.status !== 'new',
+      );
+      if (finished.length >= count) return finished;
+      if (Date.now() > deadline) {
+        throw new Error(`Workflow ${workflowId} has ${finished.length} finished execution(s) after ${timeoutMs} ms; expected ${count}`);
+      }
+      await delay(250);
+    }
+  }
+
+  /** Runs an n8n CLI command against this instance's user folder and database. */
+  async runCli(args: string[]): Promise<string> {
+    const entryPoint = ensureN8nInstalled();
+    try {
+      const { stdout } = await execFileAsync(node24Binary(), [entryPoint, ...args], {
+        env: this.env,
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      });
+      return stdout;
+    } catch (error) {
+      const failure = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`n8n ${args.join(' ')} failed: ${failure.message}\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+    }
+  }
+
+  /** Stops n8n and its child processes: SIGTERM to the process group, then SIGKILL after 20 seconds. */
+  async stop(): Promise<void> {
+    if (!isAlive(this.pid)) return;
+    const exited = this.child
+      ? new Promise<void>((resolve) => {
+          if (this.child!.exitCode !== null || this.child!.signalCode !== null) resolve();
+          else this.child!.once('exit', () => resolve());
+        })
+      : undefined;
+
+    killGroup(this.pid, 'SIGTERM');
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (isAlive(this.pid) && Date.now() < deadline) await delay(200);
+    if (isAlive(this.pid)) killGroup(this.pid, 'SIGKILL');
+    if (exited) await exited;
+    unregisterForExit(this.pid);
+  }
+
+  private writeImportFile(kind: string, content: unknown): string {
+    const dir = path.join(this.userFolder, 'imports');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${kind}-${Date.now()}-${randomBytes(4).toString('hex')}.json`);
+    writeFileSync(file, JSON.stringify(content, null, 2));
+    return file;
+  }
+}
+
+// Process groups to kill if the calling process exits without stopping them (a crashed test run).
+const runningGroups = new Set<number>();
+let exitHandlerInstalled = false;
+
+function registerForExit(pid: number): void {
+  runningGroups.add(pid);
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  process.once('exit', () => {
+    for (const groupPid of runningGroups) killGroup(groupPid, 'SIGKILL');
+  });
+}
+
+function unregisterForExit(pid: number): void {
+  runningGroups.delete(pid);
+}
+
+export function n8nEnvironment(userFolder: string, port: number, brokerPort: number, extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('N8N_')),
+  );
+  return {
+    ...inherited,
+    ...OFFLINE_ENV,
+    N8N_USER_FOLDER: userFolder,
+    N8N_LISTEN_ADDRESS: HOST,
+    N8N_HOST: HOST,
+    N8N_PORT: String(port),
+    N8N_PROTOCOL: 'http',
+    N8N_EDITOR_BASE_URL: `http://${HOST}:${port}`,
+    N8N_WEBHOOK_URL: `http://${HOST}:${port}/`,
+    N8N_RUNNERS_BROKER_LISTEN_ADDRESS: HOST,
+    N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+    // Our Node 24 first on PATH, so the task runner n8n spawns uses it too.
+    PATH: `${path.dirname(node24Binary())}:${process.env.PATH ?? ''}`,
+    ...extra,
+  };
+}
+
+async function waitUntilReady(instance: N8nInstance, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const probe = axios.create({ baseURL: instance.baseUrl, validateStatus: () => true, timeout: 2_000 });
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `n8n exited during start-up (code ${child.exitCode}, signal ${child.signalCode}). Log ${instance.logFile}:\n${readLogTail(instance.logFile)}`,
+      );
+    }
+    try {
+      // /healthz answers as soon as the port is open, even during database migrations;
+      // /healthz/readiness answers 200 only once n8n is fully started.
+      const health = await probe.get('/healthz');
+      if (health.status === 200 && (await probe.get('/healthz/readiness')).status === 200) return;
+    } catch {
+      // Connection refused while n8n starts: keep polling until the deadline.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`n8n did not answer /healthz within ${timeoutMs} ms. Log ${instance.logFile}:\n${readLogTail(instance.logFile)}`);
+    }
+    await delay(500);
+  }
+}
+
+/**
+ * Starts the pinned n8n on 127.0.0.1 with this package (or `packageDir`) installed as a
+ * community package, and waits until `/healthz` and `/healthz/readiness` answer. Installs n8n into
+ * the cache first when needed. The caller must `stop()` the instance; a process exit kills it too.
+ */
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance & { installedPackage?: InstalledPackage }> {
+  const entryPoint = ensureN8nInstalled();
+
+  const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'contact-hub-n8n-'));
+  mkdirSync(userFolder, { recursive: true });
+  const installedPackage = options.skipPackageInstall
+    ? undefined
+    : installPackageIntoUserFolder(userFolder, { packageDir: options.packageDir });
+
+  const port = options.port ?? (await findFreePort());
+  const brokerPort = await findFreePort();
+  const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
+  const env = n8nEnvironment(userFolder, port, brokerPort, options.env);
+
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(node24Binary(), [entryPoint, 'start'], {
+    env,
+    cwd: userFolder,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  if (child.pid === undefined) throw new Error(`Could not start n8n with ${node24Binary()} ${entryPoint}`);
+  registerForExit(child.pid);
+
+  const instance = Object.assign(new N8nInstance(child.pid, port, userFolder, logFile, env, child), { installedPackage });
+  writeFileSync(
+    path.join(userFolder, STATE_FILE),
+    JSON.stringify({ pid: child.pid, port, userFolder, logFile } satisfies HarnessState, null, 2),
+  );
+
+  try {
+    await waitUntilReady(instance, child, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  } catch (error) {
+    await instance.stop();
+    throw error;
+  }
+  return instance;
+}
+
+/** Finds an n8n that `startN8n` left running in `userFolder` (for the CLI's stop and status commands). */
+export function attachN8n(userFolder: string): N8nInstance | undefined {
+  const stateFile = path.join(userFolder, STATE_FILE);
+  if (!existsSync(stateFile)) return undefined;
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as HarnessState;
+  if (!isAlive(state.pid)) return undefined;
+  const env = n8nEnvironment(state.userFolder, state.port, 0);
+  return new N8nInstance(state.pid, state.port, state.userFolder, state.logFile, env);
+}
+
+/** Lets a started n8n outlive this process (the CLI's `start`); the caller stops it later with `attachN8n(...).stop()`. */
+export function detachFromExit(instance: N8nInstance): void {
+  unregisterForExit(instance.pid);
+}
