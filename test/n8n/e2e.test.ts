@@ -1,0 +1,311 @@
+/**
+ * End-to-end tests in a real n8n: every template deployed and published through the public API,
+ * realistic SDM submissions over the iHub Standard API and by email, the CHS and Athena simulators
+ * checked for exactly the records expected, manual handling for a switched-off form type and for a
+ * CHS that keeps failing, re-delivery, the operator review form, and the audit chain verified.
+ *
+ * Needs `npm run build` first (the harness installs the built package into n8n) and the n8n install
+ * in the cache (`bash scripts/n8n/install.sh`). Uses free ports and a temporary folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { WEBHOOK_IDS } from '../../scripts/demo/templates/build';
+import { MANUAL_HANDLING_TABLE } from '../../scripts/demo/templates/nodes';
+import { updateWorkflow } from '../../scripts/demo/deploy';
+import {
+  ContactHubEnvironment,
+  readAuditTrail,
+  sendSubmission,
+  startContactHubEnvironment,
+  SubmissionAnswer,
+} from '../../scripts/demo/environment';
+
+jest.setTimeout(10 * 60_000);
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'e2e');
+
+let environment: ContactHubEnvironment;
+let dataDir: string;
+
+interface SdmDocument {
+  included: Array<{ type: string; attributes: Record<string, unknown> }>;
+}
+
+/** Load a fixture, optionally with a fresh submission id so one fixture serves several cases. */
+function fixture(name: string, submissionId?: string): { document: SdmDocument; submissionId: string } {
+  const document = JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as SdmDocument;
+  const submission = document.included.find((entry) => entry.type === 'submission')!;
+  if (submissionId) submission.attributes.submissionId = submissionId;
+  return { document, submissionId: String(submission.attributes.submissionId) };
+}
+
+function apiUrl(): string {
+  return environment.deployment.webhookUrls.apiToChsAndAthena;
+}
+
+async function send(document: unknown): Promise<SubmissionAnswer> {
+  return await sendSubmission(apiUrl(), document, environment.deployment.soh);
+}
+
+async function chsIncidents(submissionId: string): Promise<Array<Record<string, unknown>>> {
+  const response = await axios.get(`${environment.chs.url}/api/v1/incidents`, {
+    params: { externalReference: submissionId },
+    headers: { 'X-API-Key': environment.chs.apiKey },
+  });
+  return response.data.items;
+}
+
+async function athenaOccurrences(submissionId: string): Promise<Array<Record<string, unknown>>> {
+  const response = await axios.get(`${environment.athena.url}/api/v1/occurrences`, {
+    params: { externalReference: submissionId },
+    headers: { 'X-API-Key': environment.athena.apiKey },
+  });
+  return response.data.items;
+}
+
+async function simulatorCounts(): Promise<{ chs: Record<string, unknown>; athena: Record<string, unknown> }> {
+  const [chs, athena] = await Promise.all([
+    axios.get(`${environment.chs.url}/__sim/stats`),
+    axios.get(`${environment.athena.url}/__sim/stats`),
+  ]);
+  return {
+    chs: { incidents: chs.data.incidents, logEntries: chs.data.logEntries },
+    athena: { occurrences: athena.data.occurrences, nominals: athena.data.nominals, links: athena.data.links, descriptions: athena.data.descriptions },
+  };
+}
+
+async function executionCount(workflowId: string): Promise<number> {
+  return (await environment.n8n.executions({ workflowId, limit: 250 })).length;
+}
+
+/** Wait until the workflow has `count` finished executions, and fail with the last error if one failed. */
+async function waitForExecutions(workflowId: string, count: number): Promise<void> {
+  const executions = await environment.n8n.waitForExecutions(workflowId, count, 90_000);
+  const failed = executions.filter((execution) => execution.status === 'error');
+  if (failed.length > 0) {
+    const detail = failed.map((execution) => `${execution.id}: ${execution.data?.resultData.error?.message ?? 'no message'}`);
+    throw new Error(`Workflow ${workflowId} has failed executions: ${detail.join('; ')}`);
+  }
+}
+
+async function manualHandlingRows(): Promise<Array<Record<string, string>>> {
+  const tableId = environment.deployment.dataTables[MANUAL_HANDLING_TABLE];
+  const rows = await environment.n8n.publicApi<{ data: Array<Record<string, string>> }>('GET', `/data-tables/${tableId}/rows`, undefined, {
+    limit: 250,
+  });
+  return rows.data;
+}
+
+async function expectVerifiedTrail(submissionId: string, steps: string[]): Promise<void> {
+  const trail = await readAuditTrail(environment.storePath, environment.deployment, submissionId);
+  expect(trail.verify.firstProblem).toBeUndefined();
+  expect(trail.verify.ok).toBe(true);
+  const recorded = trail.events.map((event) => event.step);
+  for (const step of steps) expect(recorded).toContain(step);
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'contact-hub-e2e-'));
+  environment = await startContactHubEnvironment({ dataDir });
+});
+
+afterAll(async () => {
+  await environment?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('templates in a real n8n', () => {
+  test('every template is created and published', async () => {
+    const { workflows } = environment.deployment;
+    for (const key of ['apiToChs', 'apiToChsAndAthena', 'emailToChs', 'operatorReview'] as const) {
+      const workflow = await environment.n8n.publicApi<{ active: boolean; name: string }>('GET', `/workflows/${workflows[key]!.id}`);
+      expect({ key, active: workflow.active }).toEqual({ key, active: true });
+    }
+    expect(workflows.errorHandler?.id).toBeDefined();
+  });
+
+  test('templates hold no credentials', () => {
+    for (const file of ['ihub-api-to-chs', 'ihub-api-to-chs-and-athena', 'email-fallback-to-chs', 'operator-review', 'error-handler']) {
+      const text = readFileSync(path.join(__dirname, '..', '..', 'workflows', `${file}.json`), 'utf8');
+      const workflow = JSON.parse(text) as { nodes: Array<{ credentials?: unknown }> };
+      expect(workflow.nodes.filter((node) => node.credentials !== undefined)).toEqual([]);
+    }
+  });
+});
+
+describe('iHub Standard API to CHS and Athena', () => {
+  const sent = new Map<string, { answer: SubmissionAnswer; document: SdmDocument }>();
+
+  test.each([
+    ['ocr-assault-known-suspect.json', 'OCR'],
+    ['ocr-bicycle-theft.json', 'OCR'],
+    ['rti-road-traffic-incident.json', 'RTI'],
+  ])('%s answers 201 and reaches both systems', async (file) => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const before = await executionCount(workflowId);
+    const { document, submissionId } = fixture(file);
+
+    const answer = await send(document);
+    sent.set(file, { answer, document });
+
+    expect(answer.status).toBe(201);
+    const body = answer.body as { data: { id: string; attributes: { submissionId: string; reference: string } } };
+    expect(body.data.attributes.submissionId).toBe(submissionId);
+    expect(body.data.attributes.reference).toMatch(/\S/);
+
+    await waitForExecutions(workflowId, before + 1);
+    expect(await chsIncidents(submissionId)).toHaveLength(1);
+    expect(await athenaOccurrences(submissionId)).toHaveLength(1);
+    await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'written-to-chs', 'written-to-athena']);
+  });
+
+  test("'male'-only suspect creates no nominal", async () => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const before = await executionCount(workflowId);
+    const countsBefore = await simulatorCounts();
+    const { document, submissionId } = fixture('ocr-male-only-suspect.json');
+
+    const answer = await send(document);
+    expect(answer.status).toBe(201);
+    await waitForExecutions(workflowId, before + 1);
+
+    const [occurrence] = await athenaOccurrences(submissionId);
+    const links = occurrence.nominalLinks as Array<{ roles: string[] }>;
+    expect(links.filter((link) => link.roles.includes('unknownSuspect'))).toEqual([]);
+    const descriptions = occurrence.descriptions as Array<{ kind: string }>;
+    expect(descriptions.map((description) => description.kind)).toContain('person-below-threshold');
+
+    // The person reporting is the same person as in the assault fixture, so they are linked, not created again.
+    const countsAfter = await simulatorCounts();
+    expect(countsAfter.athena.nominals).toBe(countsBefore.athena.nominals);
+  });
+
+  test('re-delivery creates nothing new', async () => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const first = sent.get('ocr-assault-known-suspect.json');
+    expect(first).toBeDefined();
+    const countsBefore = await simulatorCounts();
+    const executionsBefore = await executionCount(workflowId);
+
+    const again = await send(first!.document);
+
+    expect(again.status).toBe(first!.answer.status);
+    expect(again.body).toEqual(first!.answer.body);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await simulatorCounts()).toEqual(countsBefore);
+    expect(await executionCount(workflowId)).toBe(executionsBefore);
+  });
+
+  test('CHS 503 twice is retried into one incident', async () => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const before = await executionCount(workflowId);
+    const { document, submissionId } = fixture('ocr-business-shoplifting.json', randomUUID());
+    await axios.post(`${environment.chs.url}/__sim/faults`, { mode: '503', count: 2 });
+
+    const answer = await send(document);
+
+    expect(answer.status).toBe(201);
+    await waitForExecutions(workflowId, before + 1);
+    expect(await chsIncidents(submissionId)).toHaveLength(1);
+    const stats = await axios.get(`${environment.chs.url}/__sim/stats`);
+    expect(JSON.stringify(stats.data)).toContain('503');
+    await expectVerifiedTrail(submissionId, ['written-to-chs']);
+  });
+
+  test('CHS failing for good ends in manual handling', async () => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const before = await executionCount(workflowId);
+    const { document, submissionId } = fixture('ocr-bicycle-theft.json', randomUUID());
+    await axios.post(`${environment.chs.url}/__sim/faults`, { mode: '500', count: 1000 });
+
+    try {
+      const answer = await send(document);
+      expect(answer.status).toBe(201);
+      await waitForExecutions(workflowId, before + 1);
+    } finally {
+      await axios.delete(`${environment.chs.url}/__sim/faults`);
+    }
+
+    expect(await chsIncidents(submissionId)).toHaveLength(0);
+    const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
+    expect(row?.code).toBe('chs-write-failed');
+    expect(row?.reason).toMatch(/CHS incident could not be created/);
+    await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'manual-handling']);
+    const email = await environment.mail.waitForEmail((message) => message.raw.includes(submissionId));
+    expect(email.subject).toContain('chs-write-failed');
+  });
+
+  test('switched-off form type ends in manual handling', async () => {
+    const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
+    const workflow = await environment.n8n.publicApi<{
+      name: string;
+      nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
+      connections: Record<string, unknown>;
+      settings: Record<string, unknown>;
+    }>('GET', `/workflows/${workflowId}`);
+    const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-contact-hub.sohTrigger')!;
+    trigger.parameters = switchFormTypeOff(trigger.parameters, 'ASB');
+    await updateWorkflow(environment.n8n, workflowId, workflow as never);
+
+    const before = await executionCount(workflowId);
+    const { document, submissionId } = fixture('asb-nuisance-youths.json');
+    const answer = await send(document);
+
+    expect(answer.status).toBe(201);
+    await waitForExecutions(workflowId, before + 1);
+    expect(await chsIncidents(submissionId)).toHaveLength(0);
+    expect(await athenaOccurrences(submissionId)).toHaveLength(0);
+    const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
+    expect(row?.code).toBe('form-type-disabled');
+    await expectVerifiedTrail(submissionId, ['received', 'manual-handling']);
+  });
+});
+
+describe('iHub email fallback', () => {
+  test('SDM attachment by email reaches CHS', async () => {
+    const workflowId = environment.deployment.workflows.emailToChs!.id;
+    const before = await executionCount(workflowId);
+    const { document, submissionId } = fixture('ocr-bicycle-theft.json', randomUUID());
+
+    environment.mail.deliverToInbox({
+      from: 'ihub@example.com',
+      to: environment.mail.user,
+      subject: `SOH submission ${submissionId}`,
+      text: 'Submission attached as SDM JSON.',
+      attachments: [{ fileName: 'submission.json', contentType: 'application/json', content: Buffer.from(JSON.stringify(document)) }],
+    });
+
+    await waitForExecutions(workflowId, before + 1);
+    expect(await chsIncidents(submissionId)).toHaveLength(1);
+    await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'written-to-chs']);
+    expect(environment.mail.inboxFlags().at(-1)).toContain('\\Seen');
+  });
+});
+
+describe('operator review', () => {
+  test('decision form updates the CHS incident', async () => {
+    const workflowId = environment.deployment.workflows.operatorReview!.id;
+    const before = await executionCount(workflowId);
+    const { submissionId } = fixture('ocr-assault-known-suspect.json');
+    const [incident] = await chsIncidents(submissionId);
+    expect(incident).toBeDefined();
+
+    const form = new FormData();
+    const values = ['42/00001/26', String(incident.id), 'Not a crime', 'Civil dispute over a shift swap; advice given by phone.', '', 'Do not deploy', 'Alex Example', 'PC 4242'];
+    values.forEach((value, index) => form.append(`field-${index}`, value));
+    const response = await fetch(`${environment.n8n.baseUrl}/form/${WEBHOOK_IDS.operatorReview}`, { method: 'POST', body: form });
+
+    expect(response.status).toBeLessThan(300);
+    await waitForExecutions(workflowId, before + 1);
+    const [updated] = await chsIncidents(submissionId);
+    expect(JSON.stringify(updated)).toContain('Civil dispute over a shift swap');
+  });
+});
+
+/** Return the SOH Trigger parameters with one form type switched off. */
+function switchFormTypeOff(parameters: Record<string, unknown>, formType: string): Record<string, unknown> {
+  return { ...parameters, formTypes: { ...(parameters.formTypes as Record<string, unknown> | undefined), [formType]: false } };
+}
