@@ -99,3 +99,35 @@ function equalBase64(expected: string, actual: string): boolean {
   const actualBytes = Buffer.from(actual ?? '', 'base64');
   return expectedBytes.length === actualBytes.length && timingSafeEqual(expectedBytes, actualBytes);
 }
+
+/** The settings of the Contact Hub Audit Key credential, as n8n passes them. */
+export interface AuditKeyCredentialData {
+  algorithm?: unknown;
+  keyId?: unknown;
+  secret?: unknown;
+  privateKeyPem?: unknown;
+  digestSalt?: unknown;
+}
+
+/** Shortest digest salt accepted, so that a salt cannot itself be guessed by trying common words. */
+export const MIN_DIGEST_SALT_LENGTH = 16;
+
+/**
+ * Builds the signing key and digest salt from the credential. Throws an Error naming the
+ * credential field to fix.
+ */
+export function auditKeyFromCredential(data: AuditKeyCredentialData): { key: AuditKey; digestSalt: string } {
+  const keyId = typeof data.keyId === 'string' ? data.keyId.trim() : '';
+  const digestSalt = typeof data.digestSalt === 'string' ? data.digestSalt : '';
+  if (digestSalt.length < MIN_DIGEST_SALT_LENGTH) {
+    throw new Error(`The digest salt has ${digestSalt.length} characters; use at least ${MIN_DIGEST_SALT_LENGTH} random characters.`);
+  }
+
+  if (data.algorithm === 'hmac-sha256') {
+    return { key: createAuditKey({ keyId, algorithm: 'hmac-sha256', secret: String(data.secret ?? '') }), digestSalt };
+  }
+  if (data.algorithm === 'ed25519') {
+    return { key: createAuditKey({ keyId, algorithm: 'ed25519', privateKeyPem: String(data.privateKeyPem ?? '') }), digestSalt };
+  }
+  throw new Error(`Signature algorithm "${String(data.algorithm)}" is not supported; choose HMAC-SHA256 or Ed25519.`);
+}
