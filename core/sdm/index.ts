@@ -15,3 +15,4 @@ export { DEFAULT_JSON_LIMITS, readJsonBody, decodeBuffer, type JsonLimits } from
 export { parseContactTime, toLondonLocal } from './time';
 export { sdmDocumentSchema, type SdmDocument } from './sdmSchema';
 export { rawSohDocumentSchema, type RawSohDocument } from './rawSoh';
+export { receiveSubmission, routeContact, acceptanceReceipt, type IntakeOutcome, type RoutingSettings } from './intake';

@@ -1,0 +1,144 @@
+import type { IDataObject, INodeExecutionData, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ServerResponse } from 'node:http';
+import {
+  acceptanceReceipt,
+  jsonApiError,
+  jsonApiErrorDocument,
+  receiveSubmission,
+  routeContact,
+  type JsonApiError,
+} from '../../core/sdm';
+import type { ContactHubStore, IntakeResponse } from '../../core/store/types';
+import { getStore } from '../shared/store';
+import { checkRequest } from './auth';
+import { description } from './description';
+import { readAuthSettings, readRoutingSettings, type ResponseMode } from './settings';
+
+const JSON_API_TYPE = 'application/vnd.api+json';
+
+function send(response: ServerResponse, answer: IntakeResponse): void {
+  response.statusCode = answer.status;
+  response.setHeader('content-type', JSON_API_TYPE);
+  response.end(JSON.stringify(answer.body ?? {}));
+}
+
+function sendErrors(response: ServerResponse, status: number, errors: JsonApiError[]): IWebhookResponseData {
+  send(response, { status, body: jsonApiErrorDocument(...errors) });
+  return { noWebhookResponse: true };
+}
+
+async function readRawBody(context: IWebhookFunctions): Promise<Buffer> {
+  const request = context.getRequestObject();
+  if (!request.rawBody) await request.readRawBody();
+  return request.rawBody ?? Buffer.alloc(0);
+}
+
+export class SohTrigger implements INodeType {
+  description = description;
+
+  async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    const request = this.getRequestObject();
+    const response = this.getResponseObject() as unknown as ServerResponse;
+    const rawBody = await readRawBody(this);
+
+    let authError: JsonApiError | undefined;
+    try {
+      authError = checkRequest(readAuthSettings(await this.getCredentials('sohApi')), request.headers, rawBody);
+    } catch (error) {
+      this.logger.error('SOH Trigger cannot check requests: the SOH API credential is incomplete', { error: (error as Error).message });
+      return sendErrors(response, 500, [jsonApiError(500, 'credential-invalid', 'Internal error', (error as Error).message)]);
+    }
+    if (authError) {
+      this.logger.warn('SOH Trigger rejected a request that failed authentication', { code: authError.code });
+      return sendErrors(response, 401, [authError]);
+    }
+
+    const responseMode = this.getNodeParameter('responseMode', 'immediately') as ResponseMode;
+    const options = this.getNodeParameter('options', {}) as IDataObject;
+    const routing = readRoutingSettings(
+      this.getNodeParameter('formTypes', {}) as IDataObject,
+      this.getNodeParameter('extraFormTypes', {}) as { formType?: [] },
+      this.getNodeParameter('unknownFormTypes', 'manual') as string,
+      options,
+    );
+
+    let store: ContactHubStore | undefined;
+    const outcome = await receiveSubmission(
+      async () => (store = await getStore(this as never)),
+      rawBody,
+      {
+        source: 'standard-api',
+        extraFormTypes: routing.extraFormTypes,
+        limits: {
+          ...(typeof options.maxBytes === 'number' ? { maxBytes: options.maxBytes } : {}),
+          ...(typeof options.maxDepth === 'number' ? { maxDepth: options.maxDepth } : {}),
+        },
+      },
+    );
+
+    switch (outcome.kind) {
+      case 'rejected':
+        this.logger.info('SOH Trigger rejected an invalid submission', { status: outcome.status, code: outcome.errors[0]?.code });
+        return sendErrors(response, outcome.status, outcome.errors);
+      case 'store-unavailable':
+        this.logger.error('SOH Trigger could not store a submission; answered 503 so iHub retries', {
+          error: outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause),
+        });
+        return sendErrors(response, 503, [outcome.error]);
+      case 'conflict':
+        this.logger.warn('SOH Trigger received a submission id again with a different body', {
+          submissionId: outcome.contact.submission.id,
+          conflictCount: outcome.entry.conflictCount,
+        });
+        return sendErrors(response, 409, [outcome.error]);
+      case 'duplicate': {
+        const entry = outcome.entry;
+        this.logger.info('SOH Trigger received a re-delivery; answered from the ledger without a new execution', {
+          submissionId: entry.submissionId,
+          reference: entry.reference ?? undefined,
+          deliveryCount: entry.deliveryCount,
+        });
+        send(response, entry.response ?? acceptanceReceipt(outcome.contact, entry.reference));
+        return { noWebhookResponse: true };
+      }
+      case 'accepted':
+        break;
+    }
+
+    const { contact } = outcome;
+    const submissionId = contact.submission.id;
+    const manualHandling = routeContact(contact, routing);
+    const item: INodeExecutionData = { json: (manualHandling ? { ...contact, manualHandling } : contact) as unknown as IDataObject };
+
+    try {
+      if (manualHandling) {
+        await store!.intake.markState(submissionId, 'manual-handling', { manualReason: manualHandling.reason });
+      }
+      if (responseMode === 'immediately' || manualHandling) {
+        const receipt = acceptanceReceipt(contact);
+        await store!.intake.setResponse(submissionId, receipt);
+        send(response, receipt);
+      }
+    } catch (error) {
+      // The submission is in the ledger, so a retry by iHub is answered as a re-delivery and the
+      // reconciler picks the entry up; no execution starts for it now.
+      this.logger.error('SOH Trigger stored a submission but could not record its routing; answered 503', {
+        submissionId,
+        error: (error as Error).message,
+      });
+      return sendErrors(response, 503, [
+        jsonApiError(503, 'store-unavailable', 'Service unavailable', `Submission ${submissionId} was stored but its answer could not be recorded. Retry later.`),
+      ]);
+    }
+
+    this.logger.info('SOH Trigger accepted a submission', {
+      submissionId,
+      formType: contact.formType,
+      output: manualHandling ? 'manual-handling' : 'accepted',
+      needsReview: contact.drift.needsReview,
+    });
+    const workflowData = manualHandling ? [[], [item]] : [[item], []];
+    if (responseMode === 'afterReference' && !manualHandling) return { workflowData };
+    return { noWebhookResponse: true, workflowData };
+  }
+}

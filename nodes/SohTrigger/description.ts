@@ -1,0 +1,166 @@
+/** The SOH Trigger's face in the editor: webhook, outputs and the parameters an analyst sets. */
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { FORM_TYPES } from '../../core/sdm';
+
+/** The webhook path. The production URL is `/webhook/<webhookId>/incidents`; templates carry a fixed webhookId. */
+export const WEBHOOK_PATH = 'incidents';
+
+const formTypeSwitches: INodeProperties[] = FORM_TYPES.map((formType) => ({
+  displayName: `${formType.en} (${formType.code})`,
+  name: formType.code,
+  type: 'boolean',
+  default: formType.enabledByDefault,
+  description: formType.codeKnown
+    ? `Whether ${formType.en.toLowerCase()} submissions go to the Accepted output. Off sends them to Manual Handling.`
+    : `Whether ${formType.en.toLowerCase()} submissions go to the Accepted output. The category code ${formType.code} is a placeholder: check the code iHub sends for this service and add it under Additional Form Types if it differs.`,
+}));
+
+const defaultSwitches = Object.fromEntries(FORM_TYPES.map((formType) => [formType.code, formType.enabledByDefault]));
+
+export const properties: INodeProperties[] = [
+  {
+    displayName:
+      'iHub sends each submission to <code>POST /webhook/&lt;webhook id&gt;/incidents</code> on this n8n. Give iHub the production URL shown above and the client ID and secret from the SOH API credential.',
+    name: 'notice',
+    type: 'notice',
+    default: '',
+  },
+  {
+    displayName: 'Respond',
+    name: 'responseMode',
+    type: 'options',
+    options: [
+      {
+        name: 'Immediately (Acceptance Receipt)',
+        value: 'immediately',
+        description: 'Answer 201 with an acceptance receipt as soon as the submission is stored',
+      },
+      {
+        name: 'After Reference Is Allocated (Respond to Webhook Node)',
+        value: 'afterReference',
+        description: 'A Respond to Webhook node later in the workflow answers, with the force reference',
+      },
+    ],
+    default: 'immediately',
+  },
+  {
+    displayName:
+      'Add a Respond to Webhook node after the Reference Allocator. Manual-handling submissions and re-deliveries are answered by this trigger.',
+    name: 'respondNotice',
+    type: 'notice',
+    default: '',
+    displayOptions: { show: { responseMode: ['afterReference'] } },
+  },
+  {
+    displayName: 'Form Types',
+    name: 'formTypes',
+    type: 'collection',
+    placeholder: 'Add Form Type',
+    default: defaultSwitches,
+    description: 'Switched-on form types go to the Accepted output; switched-off ones go to Manual Handling with the reason',
+    options: formTypeSwitches,
+  },
+  {
+    displayName: 'Additional Form Types',
+    name: 'extraFormTypes',
+    type: 'fixedCollection',
+    placeholder: 'Add Form Type',
+    typeOptions: { multipleValues: true },
+    default: {},
+    description: 'Form types iHub sends that are not in the list above, or the real code of a form type whose code is a placeholder',
+    options: [
+      {
+        displayName: 'Form Type',
+        name: 'formType',
+        values: [
+          { displayName: 'Category Code', name: 'code', type: 'string', default: '', required: true, placeholder: 'NOISE', description: 'The submission category iHub sends' },
+          { displayName: 'Label', name: 'label', type: 'string', default: '', placeholder: 'Noise nuisance', description: 'The name operators see' },
+          { displayName: 'Send to Accepted Output', name: 'enabled', type: 'boolean', default: true, description: 'Whether these submissions go to the Accepted output' },
+        ],
+      },
+    ],
+  },
+  {
+    displayName: 'Unknown Form Types',
+    name: 'unknownFormTypes',
+    type: 'options',
+    options: [
+      { name: 'Send to Manual Handling', value: 'manual' },
+      { name: 'Send to Accepted Output', value: 'main' },
+    ],
+    default: 'manual',
+    description: 'Where a submission goes when its form type is in neither list. It is stored either way.',
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add Option',
+    default: {},
+    options: [
+      {
+        displayName: 'Submissions That Differ From the Model',
+        name: 'driftedSubmissions',
+        type: 'options',
+        options: [
+          { name: 'Accepted Output, Marked for Review', value: 'main' },
+          { name: 'Manual Handling', value: 'manual' },
+        ],
+        default: 'main',
+        description: 'Where a submission with unknown fields or codes goes. Its drift.findings list what differs either way.',
+      },
+      {
+        displayName: 'Max Body Size (Bytes)',
+        name: 'maxBytes',
+        type: 'number',
+        typeOptions: { minValue: 1024 },
+        default: 5 * 1024 * 1024,
+        description: 'Larger bodies are rejected with 413',
+      },
+      {
+        displayName: 'Max Nesting Depth',
+        name: 'maxDepth',
+        type: 'number',
+        typeOptions: { minValue: 8 },
+        default: 32,
+        description: 'Deeper documents are rejected with 422',
+      },
+    ],
+  },
+];
+
+export const description: INodeTypeDescription = {
+  displayName: 'SOH Trigger',
+  name: 'sohTrigger',
+  icon: { light: 'file:sohTrigger.svg', dark: 'file:sohTrigger.dark.svg' },
+  group: ['trigger'],
+  version: 1,
+  subtitle: '={{$parameter["responseMode"] === "afterReference" ? "Respond with reference" : "Respond with receipt"}}',
+  description: 'Receives Single Online Home submissions from iHub (Standard API) and stores them before answering',
+  defaults: { name: 'SOH Trigger' },
+  inputs: [],
+  outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+  outputNames: ['Accepted', 'Manual Handling'],
+  credentials: [
+    { name: 'sohApi', required: true },
+    { name: 'contactHubStoreApi', required: true },
+  ],
+  webhooks: [
+    {
+      name: 'default',
+      httpMethod: 'POST',
+      path: WEBHOOK_PATH,
+      responseMode: '={{$parameter["responseMode"] === "afterReference" ? "responseNode" : "onReceived"}}',
+    },
+  ],
+  triggerPanel: {
+    header: 'Send a test submission to the test URL',
+    executionsHelp: {
+      inactive:
+        'Click "Listen for test event", then send a fictitious SDM document to the test URL with the SOH API client ID and secret headers, for example with <code>npx tsx scripts/send-sample.ts</code>. Publish the workflow to receive iHub traffic at the production URL.',
+      active: 'The workflow is published: iHub submissions to the production URL start executions.',
+    },
+    activationHint: 'Publish the workflow so iHub submissions to the production URL are received and stored.',
+  },
+  properties,
+};
