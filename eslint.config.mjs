@@ -21,6 +21,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
 
   {
+    rules: {
+      // Same convention as TypeScript's noUnusedParameters: a leading underscore marks a deliberately unused name.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+    },
+  },
+
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

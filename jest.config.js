@@ -1,5 +1,8 @@
 /** Jest projects: `unit` needs nothing running; `store` needs PostgreSQL; `n8n` and `browser` start a real n8n. */
-const tsJest = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] };
+const { compilerOptions } = require('./tsconfig.json');
+
+// isolatedModules compiles each test file on its own (fast); ts-jest wants it in the compiler options.
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...compilerOptions, isolatedModules: true } }] };
 
 const project = (name, roots, extra = {}) => ({
   displayName: name,
@@ -13,7 +16,8 @@ module.exports = {
   projects: [
     project('unit', ['test/unit']),
     project('store', ['test/store']),
-    project('n8n', ['test/n8n']),
-    project('browser', ['test/browser']),
+    // A real n8n takes about 15 to 60 seconds to start and answer.
+    project('n8n', ['test/n8n'], { testTimeout: 300_000 }),
+    project('browser', ['test/browser'], { testTimeout: 300_000 }),
   ],
 };

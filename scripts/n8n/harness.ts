@@ -406,6 +406,12 @@ export class N8nInstance {
     unregisterForExit(this.pid);
   }
 
+  /** Lets n8n outlive this process (the CLI's `start`); stop it later with `attachN8n(userFolder)?.stop()`. */
+  detach(): void {
+    unregisterForExit(this.pid);
+    this.child?.unref();
+  }
+
   private writeImportFile(kind: string, content: unknown): string {
     const dir = path.join(this.userFolder, 'imports');
     mkdirSync(dir, { recursive: true });
@@ -531,9 +537,4 @@ export function attachN8n(userFolder: string): N8nInstance | undefined {
   if (!isAlive(state.pid)) return undefined;
   const env = n8nEnvironment(state.userFolder, state.port, 0);
   return new N8nInstance(state.pid, state.port, state.userFolder, state.logFile, env);
-}
-
-/** Lets a started n8n outlive this process (the CLI's `start`); the caller stops it later with `attachN8n(...).stop()`. */
-export function detachFromExit(instance: N8nInstance): void {
-  unregisterForExit(instance.pid);
 }
