@@ -32,6 +32,8 @@ export interface PersonDecision {
   match?: PersonMatchSummary;
   /** The nominal linked to, or the candidate to show the reviewer. Set by the writer after creating. */
   nominalId?: string;
+  /** The occurrence description holding the text, for `attach-as-text`. Set by the writer. */
+  descriptionId?: string;
   explanation: string;
 }
 
