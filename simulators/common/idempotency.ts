@@ -6,6 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import { canonicalJson } from '../../core/http/canonicalJson';
+
+export { canonicalJson };
 
 export interface StoredResponse {
   status: number;
@@ -21,21 +24,6 @@ export type IdempotencyLookup =
 /** SHA-256 over method, path and the JSON body with object keys sorted, so key order does not matter. */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`).digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return '';
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return sorted;
-  }
-  return value;
 }
 
 export class IdempotencyStore {

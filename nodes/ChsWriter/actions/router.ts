@@ -1,0 +1,61 @@
+/** Dispatches each item to the selected CHS Writer operation through the shared item loop. */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { retryInfoFromError } from '../../shared/http';
+import { processItems } from '../../shared/items';
+import type { ChsOperation } from '../description';
+import { readChsSettings, type ChsSettings } from '../transport';
+import { addLogEntry } from './addLogEntry';
+import { createIncident } from './createIncident';
+import { getIncident } from './getIncident';
+import { updateIncident } from './updateIncident';
+
+type Operation = (context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, settings: ChsSettings) => Promise<IDataObject>;
+
+const OPERATIONS: Record<ChsOperation, Operation> = {
+  createIncident,
+  updateIncident,
+  addLogEntry,
+  getIncident,
+};
+
+function submissionIdOf(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): string | undefined {
+  try {
+    const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  } catch {
+    // The expression itself may be what failed; fall back to the item.
+  }
+  const submission = item.json.submission as IDataObject | undefined;
+  return typeof submission?.id === 'string' ? submission.id : undefined;
+}
+
+export async function route(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+  const operationName = context.getNodeParameter('operation', 0) as ChsOperation;
+  const operation = OPERATIONS[operationName];
+  if (!operation) {
+    throw new NodeOperationError(context.getNode(), `Unknown operation "${operationName}"`, { description: `Choose one of: ${Object.keys(OPERATIONS).join(', ')}.` });
+  }
+
+  const output = await processItems(
+    context,
+    async (item, itemIndex) => operation(context, item, itemIndex, await readChsSettings(context, itemIndex)),
+    {
+      describeFailure: (error, item, itemIndex) => {
+        const info = error instanceof NodeOperationError ? { retryable: false } : retryInfoFromError(error);
+        const submissionId = submissionIdOf(context, item, itemIndex);
+        context.logger.warn(`CHS Writer: ${operationName} failed; continuing because continue-on-fail is on`, {
+          submissionId,
+          retryable: info.retryable,
+          error: (error as Error).message,
+        });
+        return {
+          submissionId: submissionId ?? null,
+          operation: operationName,
+          retryable: info.retryable,
+          ...(info.attempts !== undefined ? { attempts: info.attempts } : {}),
+        };
+      },
+    },
+  );
+  return [output];
+}
