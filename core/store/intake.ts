@@ -6,6 +6,7 @@ import {
   type IntakeResponse,
   type LedgerEntry,
   type LedgerState,
+  type ListUnfinishedOptions,
   type MarkStateDetails,
   type RecordReceivedInput,
   type RecordReceivedResult,
@@ -117,6 +118,18 @@ function requirePositive(value: unknown, field: string, allowZero = false): numb
   return value;
 }
 
+function requireUnfinishedStates(states: readonly unknown[]): LedgerState[] {
+  if (!Array.isArray(states)) throw new TypeError('Intake ledger option states must be an array of ledger states');
+  for (const state of states) {
+    if (!LEDGER_STATES.includes(state as LedgerState) || state === 'completed' || state === 'manual-handling') {
+      throw new RangeError(
+        `Intake ledger option states contains "${String(state)}"; use unfinished states only: received, reference-allocated, written-to-chs, written-to-athena`,
+      );
+    }
+  }
+  return [...new Set(states as LedgerState[])];
+}
+
 /** The intake ledger on the shared SQL abstraction; see IntakeLedger for the contract. */
 export class SqlIntakeLedger implements IntakeLedger {
   constructor(private readonly db: SqlDatabase) {}
@@ -217,15 +230,26 @@ export class SqlIntakeLedger implements IntakeLedger {
     });
   }
 
-  async listUnfinished(options: { olderThanSeconds: number; limit: number }): Promise<LedgerEntry[]> {
+  async listUnfinished(options: ListUnfinishedOptions): Promise<LedgerEntry[]> {
     const olderThan = requirePositive(options.olderThanSeconds, 'olderThanSeconds', true);
     const limit = requirePositive(options.limit, 'limit');
+    const params: Array<string | number> = [-olderThan, Math.floor(limit)];
+    let stateFilter = '';
+    if (options.states !== undefined) {
+      const states = requireUnfinishedStates(options.states);
+      if (states.length === 0) return [];
+      const placeholders = states.map((state) => {
+        params.push(state);
+        return `$${params.length}`;
+      });
+      stateFilter = ` AND state IN (${placeholders.join(', ')})`;
+    }
     const rows = await this.db.query<IntakeRow>(
       `SELECT * FROM contact_hub_intake
-       WHERE state NOT IN ${FINISHED_STATES} AND updated_at <= ${sqlNowPlusSeconds(this.db.dialect, '$1')}
+       WHERE state NOT IN ${FINISHED_STATES} AND updated_at <= ${sqlNowPlusSeconds(this.db.dialect, '$1')}${stateFilter}
        ORDER BY received_at, submission_id
        LIMIT $2`,
-      [-olderThan, Math.floor(limit)],
+      params,
     );
     return this.withConflicts(this.db, rows);
   }

@@ -172,6 +172,12 @@ export interface MarkStateDetails {
   force?: boolean;
 }
 
+export interface ListUnfinishedOptions {
+  olderThanSeconds: number;
+  limit: number;
+  states?: readonly LedgerState[];
+}
+
 export interface ClaimOptions {
   olderThanSeconds: number;
   owner: string;
@@ -185,8 +191,11 @@ export interface IntakeLedger {
   setResponse(submissionId: string, response: IntakeResponse): Promise<LedgerEntry | null>;
   /** Returns the updated entry, or null when the submission is not in the ledger. */
   markState(submissionId: string, state: LedgerState, details?: MarkStateDetails): Promise<LedgerEntry | null>;
-  /** Entries not `completed` nor `manual-handling` whose last update is older than `olderThanSeconds`. */
-  listUnfinished(options: { olderThanSeconds: number; limit: number }): Promise<LedgerEntry[]>;
+  /**
+   * Entries not `completed` nor `manual-handling` whose last update is older than `olderThanSeconds`,
+   * oldest first. `states` narrows the result to those unfinished states.
+   */
+  listUnfinished(options: ListUnfinishedOptions): Promise<LedgerEntry[]>;
   /**
    * Claims unfinished, unclaimed (or lease-expired) entries for `owner`, oldest first, and
    * increments their re-drive count. Two claimers never receive the same entry while a lease runs.
