@@ -106,7 +106,7 @@ function credentialDefinitions(options: DeployOptions, soh: SohClient, auditKey:
     {
       type: 'contactHubAuditKeyApi',
       name: 'Contact Hub Audit Key (demo)',
-      data: { algorithm: 'hmac-sha256', keyId: auditKey.keyId, hmacSecret: auditKey.secret, digestSalt: auditKey.digestSalt },
+      data: { algorithm: 'hmac-sha256', keyId: auditKey.keyId, secret: auditKey.secret, digestSalt: auditKey.digestSalt },
     },
   ];
   if (options.mail) {

@@ -5,12 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { FORM_TYPES } from '../../../core/sdm';
 import {
   auditAppend,
   CONTACT_CENTRE_ADDRESS,
   dataTableInsert,
   describeManualHandling,
   emailContactCentre,
+  equals,
+  ifAny,
   ifManualHandling,
   MANUAL_HANDLING_TABLE,
   manualHandlingRow,
@@ -153,21 +156,21 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
       `${PACKAGE}.sohTrigger`,
       1,
       [0, MAIN_Y],
-      { responseMode: 'responseNode', options: {} },
+      { responseMode: 'afterReference', options: {} },
       { webhookId: WEBHOOK_IDS[key] },
     ),
   );
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [X, MAIN_Y], 'received'));
+  const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [2 * X, MAIN_Y]));
   const allocate = canvas.add(
-    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [2 * X, MAIN_Y], { operation: 'allocate' }, {
+    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { operation: 'allocate' }, {
       onError: 'continueErrorOutput',
     }),
   );
   const allocated = canvas.add(
-    auditAppend(key, 'Audit: reference allocated', [3 * X, MAIN_Y], 'reference-allocated', { recordId: '={{ $json.reference }}' }),
+    auditAppend(key, 'Audit: reference allocated', [4 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
   );
-  const respond = canvas.add(respond201(key, 'Respond 201 with reference', [4 * X, MAIN_Y], RECEIPT_BODY));
-  const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [5 * X, MAIN_Y]));
+  const respond = canvas.add(respond201(key, 'Respond 201 with reference', [5 * X, MAIN_Y], RECEIPT_BODY));
   const chs = canvas.add(
     node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
       onError: 'continueErrorOutput',
@@ -176,31 +179,32 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
   const writtenToChs = canvas.add(
     auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
-      recordId: '={{ $json.chs.incidentId }}',
+      targetRecordId: '={{ $json.chs.incidentId }}',
     }),
   );
 
+  // The trigger answers manual-handling submissions itself, so only accepted ones reach the Respond node.
   canvas.connect(trigger, received, 0);
   canvas.connect(trigger, received, 1);
-  canvas.connect(received, allocate);
+  canvas.connect(received, routing);
+  canvas.connect(routing, allocate, 1);
   canvas.connect(allocate, allocated, 0);
   canvas.connect(allocated, respond);
-  canvas.connect(respond, routing);
-  canvas.connect(routing, chs, 1);
+  canvas.connect(respond, chs);
   canvas.connect(chs, writtenToChs, 0);
 
   const referenceFailed = canvas.add(
     describeManualHandling(
       key,
       'Reference not allocated',
-      [2 * X, BRANCH_Y],
+      [3 * X, BRANCH_Y],
       'Audit: submission received',
       'reference-not-allocated',
       "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand and tell the person reporting.'",
     ),
   );
   const respondWithoutReference = canvas.add(
-    respond201(key, 'Respond 201 without reference', [3 * X, BRANCH_Y], RECEIPT_WITHOUT_REFERENCE_BODY),
+    respond201(key, 'Respond 201 without reference', [4 * X, BRANCH_Y], RECEIPT_WITHOUT_REFERENCE_BODY),
   );
   canvas.connect(allocate, referenceFailed, 1);
   canvas.connect(referenceFailed, respondWithoutReference);
@@ -210,7 +214,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
       key,
       'CHS write failed',
       [6 * X, BRANCH_Y],
-      'Allocate force reference',
+      'Respond 201 with reference',
       'chs-write-failed',
       "'The CHS incident could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Create it by hand from the submission, or re-run the execution when CHS is back.'",
     ),
@@ -221,20 +225,19 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     describeManualHandling(
       key,
       'Audit log write failed',
-      [4 * X, BRANCH_Y],
+      [X, BRANCH_Y],
       'iHub Standard API',
       'audit-write-failed',
       "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store; the submission is kept in the intake ledger.'",
     ),
   );
-  for (const auditNode of [received, allocated]) canvas.connect(auditNode, auditFailed, 1);
 
-  const manual = manualHandlingChain(canvas, 4, label);
+  const manual = manualHandlingChain(canvas, 3, label);
   canvas.connect(routing, manual, 0);
   canvas.connect(respondWithoutReference, manual);
   canvas.connect(chsFailed, manual);
   canvas.connect(auditFailed, manual);
-  canvas.connect(writtenToChs, auditFailed, 1);
+  for (const auditNode of [received, allocated, writtenToChs]) canvas.connect(auditNode, auditFailed, 1);
 
   if (athena) {
     const athenaNode = canvas.add(
@@ -245,7 +248,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     const writtenToAthena = canvas.add(
       auditAppend(key, 'Audit: written to Athena', [9 * X, MAIN_Y], 'written-to-athena', {
         targetSystem: 'Athena',
-        recordId: '={{ $json.athena.occurrenceId }}',
+        targetRecordId: '={{ $json.athena.occurrenceId }}',
       }),
     );
     canvas.connect(writtenToChs, athenaNode);
@@ -328,7 +331,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     '## 1. Intake from iHub\n' +
       `iHub posts each submission to \`/webhook/${WEBHOOK_IDS[key]}/incidents\`. The trigger checks the client id and secret, ` +
       'stores the document in the intake ledger **before** answering, and answers a re-delivery with the first answer.\n\n' +
-      '**Form types**: open the trigger and switch form types on or off under *Form Types*. A type that is off, or unknown, goes to the second output and ends in manual handling. That switch is the whole change.\n\n' +
+      '**Form types**: open the trigger and switch form types on or off under *Form Types*. A type that is off, or unknown, goes to the *Manual Handling* output. That switch is the whole change.\n\n' +
       'Configure: an **SOH API** credential (client id and secret) and a **Contact Hub Store** credential.',
     6,
   );
@@ -336,21 +339,21 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     'Note: reference',
     2,
     NOTE_Y,
-    3,
+    4,
     380,
-    '## 2. Force reference and the 201 answer\n' +
-      'The allocator gives the submission its force reference (the same one again on a re-delivery) and the **Respond** node answers iHub with 201, the submission id and the reference.\n\n' +
-      'Configure the reference pattern in *Allocate force reference*. Each **Audit** node writes one event to the tamper-evident audit log: set a **Contact Hub Audit Key** credential on each.\n\n' +
-      'If no reference can be allocated, iHub still gets 201 (the submission is stored) and the submission goes to manual handling.',
+    '## 2. Routing, force reference and the 201 answer\n' +
+      '*Needs manual handling?* sends switched-off and unknown form types to manual handling (the trigger has already answered iHub for them).\n\n' +
+      'The allocator gives every other submission its force reference (the same one again on a re-delivery) and **Respond** answers iHub with 201, the submission id and the reference. ' +
+      'If no reference can be allocated, iHub still gets 201 (the submission is stored) and the submission goes to manual handling.\n\n' +
+      'Configure the reference pattern in *Allocate force reference*. Each **Audit** node writes one event to the tamper-evident audit log: set a **Contact Hub Audit Key** credential on each.',
   );
   canvas.note(
     'Note: CHS',
-    5,
+    6,
     NOTE_Y,
-    3,
+    2,
     380,
-    '## 3. Routing and the CHS incident\n' +
-      '*Needs manual handling?* sends switched-off and unknown form types to manual handling, and the rest to CHS.\n\n' +
+    '## 3. The CHS incident\n' +
       '*Create CHS incident* writes the incident with its opening code (from the form type; edit the table in the node). ' +
       'It retries timeouts, 429 and 5xx answers with back-off and never creates a second incident for the same submission. ' +
       'If CHS still refuses, the error output sends the submission to manual handling with the reason.\n\n' +
@@ -376,14 +379,22 @@ function emailTemplate(): TemplateWorkflow {
   );
   const parser = canvas.add(node(key, 'Read SDM attachments', `${PACKAGE}.sohEmailParser`, 1, [X, MAIN_Y], {}));
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [2 * X, MAIN_Y], 'received'));
-  const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [3 * X, MAIN_Y]));
+  const switchedOff = canvas.add(
+    // One condition per form type that goes to a person, starting from the API trigger's defaults.
+    ifAny(
+      key,
+      'Form type switched off?',
+      [3 * X, MAIN_Y],
+      FORM_TYPES.filter((formType) => !formType.enabledByDefault).map((formType) => equals('={{ $json.formType }}', formType.code)),
+    ),
+  );
   const allocate = canvas.add(
     node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [4 * X, MAIN_Y], { operation: 'allocate' }, {
       onError: 'continueErrorOutput',
     }),
   );
   const allocated = canvas.add(
-    auditAppend(key, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', { recordId: '={{ $json.reference }}' }),
+    auditAppend(key, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
   );
   const chs = canvas.add(
     node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
@@ -393,32 +404,45 @@ function emailTemplate(): TemplateWorkflow {
   const writtenToChs = canvas.add(
     auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
-      recordId: '={{ $json.chs.incidentId }}',
+      targetRecordId: '={{ $json.chs.incidentId }}',
     }),
   );
   canvas.connect(trigger, parser);
   canvas.connect(parser, received, 0);
-  canvas.connect(received, routing);
-  canvas.connect(routing, allocate, 1);
+  canvas.connect(received, switchedOff);
+  canvas.connect(switchedOff, allocate, 1);
   canvas.connect(allocate, allocated, 0);
   canvas.connect(allocated, chs);
   canvas.connect(chs, writtenToChs, 0);
 
+  const alreadyReceived = canvas.add(
+    ifAny(key, 'Already received?', [2 * X, BRANCH_Y], [equals('={{ $json.code }}', 'already-received')]),
+  );
+  const nothingToDo = canvas.add(node(key, 'Already received: nothing to do', 'n8n-nodes-base.noOp', 1, [3 * X, BRANCH_Y], {}));
   const unusable = canvas.add(
+    node(key, 'Email could not be used', 'n8n-nodes-base.set', 3.4, [3 * X, BRANCH_Y + 200], {
+      mode: 'raw',
+      jsonOutput:
+        "={{ { submission: { id: $json.submissionId ?? '' }, source: 'email', email: { messageId: $json.messageId, subject: $json.subject, attachment: $json.attachment }, " +
+        'manualHandling: { code: $json.code, reason: $json.reason, at: $json.at } } }}',
+      options: {},
+    }),
+  );
+  const formTypeOff = canvas.add(
     describeManualHandling(
       key,
-      'Email could not be used',
-      [X, BRANCH_Y],
-      'Read SDM attachments',
-      'email-unusable',
-      "$json.reason ?? $json.manualHandling?.reason ?? 'The email had no usable SDM attachment. Open the email in the mailbox and key the submission by hand.'",
+      'Form type is switched off',
+      [4 * X, BRANCH_Y],
+      'Audit: submission received',
+      'form-type-disabled',
+      "'Form type ' + $json.formType + ' is switched off for the email path in \\'Form type switched off?\\'. Handle the submission by hand.'",
     ),
   );
   const referenceFailed = canvas.add(
     describeManualHandling(
       key,
       'Reference not allocated',
-      [4 * X, BRANCH_Y],
+      [5 * X, BRANCH_Y],
       'Audit: submission received',
       'reference-not-allocated',
       "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand.'",
@@ -438,16 +462,19 @@ function emailTemplate(): TemplateWorkflow {
     describeManualHandling(
       key,
       'Audit log write failed',
-      [2 * X, BRANCH_Y],
+      [7 * X, BRANCH_Y],
       'Read SDM attachments',
       'audit-write-failed',
       "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store.'",
     ),
   );
   const manual = manualHandlingChain(canvas, 4, label);
-  canvas.connect(parser, unusable, 1);
+  canvas.connect(parser, alreadyReceived, 1);
+  canvas.connect(alreadyReceived, nothingToDo, 0);
+  canvas.connect(alreadyReceived, unusable, 1);
   canvas.connect(unusable, manual);
-  canvas.connect(routing, manual, 0);
+  canvas.connect(switchedOff, formTypeOff, 0);
+  canvas.connect(formTypeOff, manual);
   canvas.connect(allocate, referenceFailed, 1);
   canvas.connect(referenceFailed, manual);
   canvas.connect(chs, chsFailed, 1);
@@ -463,8 +490,9 @@ function emailTemplate(): TemplateWorkflow {
     380,
     '## 1. iHub email fallback\n' +
       'When the Standard API keeps failing, iHub emails the submission with the SDM JSON attached. ' +
-      'The **Email Trigger (IMAP)** reads new mail from the inbox and marks it as read; *Read SDM attachments* turns each SDM or raw SOH attachment into one submission, ' +
-      'records it in the same intake ledger as the API path (so a submission that arrives both ways is handled once) and sends an email without a usable attachment to manual handling.\n\n' +
+      'The **Email Trigger (IMAP)** reads new mail from the inbox and marks it as read; *Read SDM attachments* turns each SDM or raw SOH attachment into one submission and ' +
+      'records it in the same intake ledger as the API path, so a submission that arrives both ways is handled once (*Already received?*). ' +
+      'An email without a usable attachment goes to manual handling with its message id.\n\n' +
       'Configure: an **IMAP** credential for the inbox iHub writes to, and a **Contact Hub Store** credential.',
     6,
   );
@@ -474,10 +502,11 @@ function emailTemplate(): TemplateWorkflow {
     NOTE_Y,
     5,
     380,
-    '## 2. The same path as the API\n' +
-      '*Needs manual handling?* sends switched-off and unknown form types to manual handling. To switch a form type off for email, set it in *Read SDM attachments* → *Form Types*, as on the API trigger.\n\n' +
+    '## 2. Form types, then the same path as the API\n' +
+      '**Form types**: *Form type switched off?* sends the form types listed in its conditions to manual handling (to start with, the types the API trigger has off by default). ' +
+      'Add a condition to switch a form type off for email, delete one to switch it back on. Keep it in step with the *Form Types* switches of the API trigger.\n\n' +
       'Then the force reference is allocated, the CHS incident is created and every step is written to the audit log, as in the *iHub Standard API to CHS* template. ' +
-      'There is nobody to answer by email, so the reference reaches the person reporting through CHS.\n\n' +
+      'Nobody waits for an answer by email, so the reference reaches the person reporting through CHS.\n\n' +
       'Configure: the reference pattern, a **CHS API** credential and a **Contact Hub Audit Key** credential on each Audit node.',
     5,
   );
@@ -532,26 +561,53 @@ function operatorReviewTemplate(): TemplateWorkflow {
       { webhookId: WEBHOOK_IDS.operatorReview },
     ),
   );
-  const shape = canvas.add(
-    node(key, 'Decision for CHS', 'n8n-nodes-base.set', 3.4, [X, MAIN_Y], {
-      mode: 'raw',
-      jsonOutput:
-        "={{ { reference: $json.reference, chs: { incidentId: $json.incidentId }, operatorDecision: { crime: $json.decision === 'Crime', " +
-        "rationale: $json.rationale, openingCode: $json.openingCode || undefined, deploy: $json.deploy === 'Deploy', " +
-        'operator: { id: $json.operatorId, name: $json.operatorName }, decidedAt: $json.submittedAt } } }}',
-      options: {},
-    }),
+  const read = canvas.add(
+    node(
+      key,
+      'Read CHS incident',
+      `${PACKAGE}.chsWriter`,
+      1,
+      [X, MAIN_Y],
+      // Get Incident only logs the submission id, and the form does not ask for it, so the reference stands in.
+      { operation: 'getIncident', submissionId: '={{ $json.reference }}', incidentId: '={{ $json.incidentId.trim() }}' },
+      { onError: 'continueErrorOutput' },
+    ),
   );
+  const submissionIdOfIncident =
+    "($json.chs.incident.externalReferences.find(ref => ref.system === 'soh-submission')?.value ?? $('Operator review form').item.json.reference)";
   const update = canvas.add(
-    node(key, 'Update CHS incident', `${PACKAGE}.chsWriter`, 1, [2 * X, MAIN_Y], { operation: 'updateIncident' }, {
-      onError: 'continueErrorOutput',
-    }),
+    node(
+      key,
+      'Update CHS incident',
+      `${PACKAGE}.chsWriter`,
+      1,
+      [2 * X, MAIN_Y],
+      {
+        operation: 'updateIncident',
+        submissionId: `={{ ${submissionIdOfIncident} }}`,
+        incidentId: '={{ $json.chs.incidentId }}',
+        crimeDecision: "={{ $('Operator review form').item.json.decision === 'Crime' ? 'crime' : 'not-crime' }}",
+        crimeRationale: "={{ $('Operator review form').item.json.rationale }}",
+        amendedOpeningCode: "={{ $('Operator review form').item.json.openingCode ?? '' }}",
+        deployDecision: "={{ $('Operator review form').item.json.deploy === 'Deploy' ? 'deploy' : 'no-deploy' }}",
+        deployRationale: "={{ 'Decided at operator review: ' + $('Operator review form').item.json.deploy }}",
+        decidedBy: "={{ $('Operator review form').item.json.operatorName + ' (' + $('Operator review form').item.json.operatorId + ')' }}",
+      },
+      { onError: 'continueErrorOutput' },
+    ),
   );
   const audit = canvas.add(
     auditAppend(key, 'Audit: operator decision', [3 * X, MAIN_Y], 'operator-decision', {
+      submissionId: `={{ ${submissionIdOfIncident.replace(/\$json\.chs/g, "$('Read CHS incident').item.json.chs")} }}`,
+      reference: "={{ $('Operator review form').item.json.reference }}",
       targetSystem: 'CHS',
-      recordId: "={{ $('Decision for CHS').item.json.chs.incidentId }}",
-      justification: "={{ $('Decision for CHS').item.json.operatorDecision.rationale }}",
+      targetRecordId: '={{ $json.chs.incidentId }}',
+      justification: "={{ $('Operator review form').item.json.decision + ': ' + $('Operator review form').item.json.rationale }}",
+      actor: {
+        type: 'person',
+        id: "={{ $('Operator review form').item.json.operatorId }}",
+        name: "={{ $('Operator review form').item.json.operatorName }}",
+      },
     }),
   );
   const updateFailed = canvas.add(
@@ -559,21 +615,29 @@ function operatorReviewTemplate(): TemplateWorkflow {
       key,
       'CHS update failed',
       [2 * X, BRANCH_Y],
-      'Decision for CHS',
+      'Operator review form',
       'chs-update-failed',
-      "'The operator decision could not be written to CHS: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Record it in CHS by hand.'",
+      "'The operator decision on incident ' + $('Operator review form').item.json.incidentId + ' could not be written to CHS: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Record it in CHS by hand.'",
     ),
   );
   const failedAudit = canvas.add(
     auditAppend(key, 'Audit: decision not written', [3 * X, BRANCH_Y], 'operator-decision', {
+      reference: "={{ $('Operator review form').item.json.reference }}",
       targetSystem: 'CHS',
+      targetRecordId: "={{ $('Operator review form').item.json.incidentId }}",
       outcome: 'failure',
       justification: '={{ $json.manualHandling.reason }}',
+      actor: {
+        type: 'person',
+        id: "={{ $('Operator review form').item.json.operatorId }}",
+        name: "={{ $('Operator review form').item.json.operatorName }}",
+      },
     }),
   );
   const row = canvas.add(manualHandlingRow(key, 'Manual handling queue', [4 * X, BRANCH_Y], 'Operator review'));
-  canvas.connect(form, shape);
-  canvas.connect(shape, update);
+  canvas.connect(form, read);
+  canvas.connect(read, update, 0);
+  canvas.connect(read, updateFailed, 1);
   canvas.connect(update, audit, 0);
   canvas.connect(update, updateFailed, 1);
   canvas.connect(updateFailed, failedAudit);
@@ -599,7 +663,7 @@ function operatorReviewTemplate(): TemplateWorkflow {
     3,
     380,
     '## Decision to CHS and the audit log\n' +
-      '*Update CHS incident* writes the decision, rationale, opening code and deploy decision to the incident. ' +
+      '*Read CHS incident* checks the incident exists and finds its submission; *Update CHS incident* writes the decision, rationale, opening code and deploy decision to it. ' +
       '*Audit: operator decision* records who decided, when and why, as an alteration of the record.\n\n' +
       `If CHS refuses the update, the decision is kept in the data table \`${MANUAL_HANDLING_TABLE}\` and the failure is audited.\n\n` +
       'Configure: a **CHS API** credential, a **Contact Hub Store** and a **Contact Hub Audit Key** credential.',

@@ -89,21 +89,30 @@ export function sticky(
   });
 }
 
-/** The submission id and reference of the item, read from the node that allocated the reference. */
-export const submissionIdFrom = (nodeName: string): string => `$('${nodeName}').item.json.submission.id`;
+export interface AuditOptions {
+  targetSystem?: string;
+  targetRecordId?: string;
+  outcome?: 'success' | 'failure' | 'partial' | 'rejected';
+  justification?: string;
+  submissionId?: string;
+  reference?: string;
+  actor?: { type: 'person'; id: string; name: string };
+}
 
-export function auditAppend(
-  templateKey: string,
-  name: string,
-  position: [number, number],
-  step: string,
-  options: { targetSystem?: string; recordId?: string; outcome?: string; justification?: string } = {},
-): TemplateNode {
-  const parameters: Record<string, unknown> = { operation: 'append', step };
-  if (options.targetSystem) parameters.targetSystem = options.targetSystem;
-  if (options.recordId) parameters.recordId = options.recordId;
+/** Audit Logger "Append Event". Its error output lets a failed audit write still reach a visible place. */
+export function auditAppend(templateKey: string, name: string, position: [number, number], step: string, options: AuditOptions = {}): TemplateNode {
+  const parameters: Record<string, unknown> = { operation: 'appendEvent', step };
   if (options.outcome) parameters.outcome = options.outcome;
+  if (options.submissionId) parameters.submissionId = options.submissionId;
+  if (options.reference) parameters.reference = options.reference;
+  if (options.targetSystem) parameters.targetSystem = options.targetSystem;
+  if (options.targetRecordId) parameters.targetRecordId = options.targetRecordId;
   if (options.justification) parameters.justification = options.justification;
+  if (options.actor) {
+    parameters.actorType = options.actor.type;
+    parameters.actorId = options.actor.id;
+    parameters.actorName = options.actor.name;
+  }
   return node(templateKey, name, `${PACKAGE}.auditLogger`, 1, position, parameters, { onError: 'continueErrorOutput' });
 }
 
@@ -207,21 +216,32 @@ export function respond201(templateKey: string, name: string, position: [number,
   });
 }
 
-export function ifManualHandling(templateKey: string, name: string, position: [number, number]): TemplateNode {
+interface IfCondition {
+  leftValue: string;
+  rightValue: string;
+  operator: { type: string; operation: string; singleValue?: boolean };
+}
+
+/** If node whose true output (0) is taken when any of `conditions` holds. */
+export function ifAny(templateKey: string, name: string, position: [number, number], conditions: IfCondition[]): TemplateNode {
   return node(templateKey, name, 'n8n-nodes-base.if', 2.2, position, {
     conditions: {
       options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
-      conditions: [
-        {
-          id: stableId(templateKey, `${name}:condition`),
-          leftValue: '={{ $json.manualHandling }}',
-          rightValue: '',
-          operator: { type: 'object', operation: 'exists', singleValue: true },
-        },
-      ],
-      combinator: 'and',
+      conditions: conditions.map((condition, index) => ({ id: stableId(templateKey, `${name}:condition:${index}`), ...condition })),
+      combinator: 'or',
     },
     looseTypeValidation: true,
     options: {},
   });
+}
+
+export function ifManualHandling(templateKey: string, name: string, position: [number, number]): TemplateNode {
+  return ifAny(templateKey, name, position, [
+    { leftValue: '={{ $json.manualHandling }}', rightValue: '', operator: { type: 'object', operation: 'exists', singleValue: true } },
+  ]);
+}
+
+/** Equality test on a string expression, for `ifAny`. */
+export function equals(leftValue: string, rightValue: string): IfCondition {
+  return { leftValue, rightValue, operator: { type: 'string', operation: 'equals' } };
 }
