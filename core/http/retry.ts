@@ -88,6 +88,9 @@ export function parseRetryAfter(value: string | undefined, nowMs: number = Date.
     return Number(trimmed) * 1000;
   }
 
+  // An HTTP date always names a day or month (`Fri, 04 Dec 2026 12:00:30 GMT`); without that check
+  // Date.parse would read values such as `-5` or `1.5` as years.
+  if (!/[A-Za-z]{3}/.test(trimmed)) return undefined;
   const dateMs = Date.parse(trimmed);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - nowMs);
