@@ -1,9 +1,9 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * What iHub presents when it calls the force's Standard API (the SOH Trigger): a client id and
+ * Values iHub presents when it calls the force's Standard API (the SOH Trigger): a client id and
  * secret in headers and, optionally, an HMAC-SHA256 signature. The SOH Trigger checks requests
- * against these values; n8n never sends them anywhere.
+ * against them and no node sends them anywhere.
  */
 // NOTE: there is no credential test because this credential only checks inbound requests; there is
 // no remote service to call. Send the sample submission to the trigger's test URL to check it.

@@ -138,7 +138,7 @@ export type DriftKind =
   | 'missing-field'
   | 'renamed-field'
   | 'unknown-form-type'
-  | 'unexpected-type' // a known field holds a value of another type; kept as received
+  | 'unexpected-type' // a known field contains a value of another type, kept as received
   | 'suspicious-character'; // bidirectional override or control characters, kept as received
 
 /** One way the document differs from the model we know. Never fatal on its own. */
@@ -187,7 +187,7 @@ export interface ContactIncident {
 export interface CanonicalContact {
   contactItemVersion: typeof CONTACT_ITEM_VERSION;
   source: ContactSource;
-  /** The channel that delivered the document, when known; `source` says what kind of document it was. */
+  /** The channel that delivered the document, when known. `source` is the kind of document. */
   receivedVia?: 'standard-api' | 'email';
   /** SOH service code, e.g. `OCR`, `RTI`, `ASB`; taken from the submission category. */
   formType: string;

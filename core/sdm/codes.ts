@@ -40,7 +40,7 @@ export function looksLikeCode(value: unknown): value is string {
   return typeof value === 'string' && CODED_VALUE.test(value);
 }
 
-/** Resolves a coded value to its labels and says whether the code is one we know. */
+/** Resolves a coded value to its labels and reports whether the code is one we know. */
 export function resolveCode(code: string): ResolvedCode {
   const prefix = code.slice(0, 4);
   const list = lists[prefix];

@@ -41,7 +41,7 @@ export function jsonApiErrorDocument(...errors: JsonApiError[]): JsonApiErrorDoc
   return { errors };
 }
 
-/** A 5xx system error, so iHub retries the delivery later. */
+/** Creates a 5xx system error, so iHub retries the delivery later. */
 export function jsonApiSystemError(status: 500 | 502 | 503, code: string, detail: string): JsonApiError {
   return jsonApiError(status, code, status === 503 ? 'Service unavailable' : 'Internal error', detail);
 }

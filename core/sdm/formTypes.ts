@@ -12,8 +12,9 @@ export interface FormType {
   enabledByDefault: boolean;
 }
 
-// NOTE: only OCR, RTI and ASB are category codes seen in iHub documents; the others are placeholders
-// (codeKnown: false) until a force confirms them from its own traffic. The SOH Trigger can add codes.
+// NOTE: only OCR, RTI and ASB appear as category codes in public material. The other codes are
+// placeholders (codeKnown: false) until a force confirms them from its own traffic, and the SOH
+// Trigger lets an analyst add the real ones.
 export const FORM_TYPES: readonly FormType[] = formTypeData.formTypes;
 
 /** Finds a form type by its category code, case-insensitively, in the catalogue plus any extra entries. */

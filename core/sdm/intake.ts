@@ -1,7 +1,7 @@
 /**
  * The intake step the SOH Trigger and the SOH Email Parser share: parse the body, then store it
- * durably in the intake ledger before anyone answers iHub, with idempotency on the submission id.
- * Routing by form type happens here too, so both entry points route the same way.
+ * durably in the intake ledger before anyone responds to iHub, with idempotency on the submission
+ * id. Routing by form type lives here too, so both entry points route the same way.
  */
 import type { CanonicalContact, ManualHandling } from '../contact/types';
 import type { ContactHubStore, IntakeResponse, LedgerEntry } from '../store/types';
@@ -22,7 +22,7 @@ export type IntakeOutcome =
   /** The same submission id arrived with a different body; the ledger recorded the conflict. */
   | { kind: 'conflict'; contact: CanonicalContact; entry: LedgerEntry; error: JsonApiError };
 
-/** Parses a body and records it in the intake ledger. Never throws. */
+/** Parses a body and records it in the intake ledger. Invalid bodies and store failures come back as outcomes, not exceptions. */
 export async function receiveSubmission(
   store: ContactHubStore | (() => Promise<ContactHubStore>),
   body: string | Buffer,
@@ -89,9 +89,9 @@ function submissionIdPointer(contact: CanonicalContact): string {
 export interface RoutingSettings {
   /** Form type codes sent to the main output. */
   enabledFormTypes: ReadonlySet<string>;
-  /** Where a form type not in the catalogue goes. */
+  /** Destination of a form type not in the catalogue. */
   unknownFormTypes: 'manual' | 'main';
-  /** Where a submission with drift findings goes. It is marked for review either way. */
+  /** Destination of a submission with drift findings, which is marked for review either way. */
   driftedSubmissions: 'main' | 'manual';
   /** Catalogue entries added by the analyst. */
   extraFormTypes?: readonly FormType[];
@@ -126,7 +126,7 @@ export function routeContact(contact: CanonicalContact, settings: RoutingSetting
   return undefined;
 }
 
-/** The acceptance receipt returned with 201 when the trigger answers at once. */
+/** Builds the 201 acceptance receipt the trigger sends when it responds at once. */
 export function acceptanceReceipt(contact: CanonicalContact, reference?: string | null): IntakeResponse {
   const attributes: Record<string, unknown> = {
     submissionId: contact.submission.id,

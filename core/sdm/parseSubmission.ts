@@ -30,7 +30,7 @@ export function bodySha256(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Detects SDM or raw SOH, validates, normalises and reports drift. Never throws for bad input. */
+/** Detects SDM or raw SOH, validates, normalises and reports drift. Invalid input comes back as errors, not exceptions. */
 export function parseSubmission(body: string | Buffer, options: ParseOptions): ParseResult {
   const receivedAt = options.receivedAt ?? new Date();
   const limits: JsonLimits = { ...DEFAULT_JSON_LIMITS, ...options.limits };
@@ -70,9 +70,11 @@ export function parseSubmission(body: string | Buffer, options: ParseOptions): P
   const { parts } = normalised;
   const formType = findFormType(parts.submission.category, options.extraFormTypes);
   if (!formType) {
+    let categoryPointer = findCategoryPointer(record);
+    if (isRaw) categoryPointer = record.submission ? '/submission/category' : '/category';
     drift.add(
       'unknown-form-type',
-      isRaw ? (record.submission ? '/submission/category' : '/category') : findCategoryPointer(record),
+      categoryPointer,
       `The form type "${parts.submission.category ?? '(none)'}" is not in the form type catalogue.`,
       parts.submission.category,
     );

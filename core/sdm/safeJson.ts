@@ -1,7 +1,7 @@
 /**
- * A hardened JSON reader for request bodies. Compared with `JSON.parse` it enforces a size and a
- * nesting limit, rejects duplicate keys (which `JSON.parse` would resolve silently to the last one),
- * rejects keys that could pollute prototypes, rejects NUL characters, and reports bidirectional
+ * A hardened JSON reader for request bodies. Unlike `JSON.parse`, it enforces a size and a nesting
+ * limit and rejects duplicate keys, which `JSON.parse` would resolve silently to the last one.
+ * It also rejects keys that could pollute prototypes and NUL characters, and reports bidirectional
  * override characters so a person reviews them. Every rejection names the place with a JSON pointer.
  */
 import { jsonApiError, toJsonPointer, type JsonApiError } from './errors';
@@ -39,7 +39,7 @@ class JsonReadError extends Error {
   }
 }
 
-/** Reads a request body as JSON within the limits. Never throws for bad input. */
+/** Reads a request body as JSON within the limits. Invalid input comes back as errors, not exceptions. */
 export function readJsonBody(body: string | Buffer, limits: JsonLimits = DEFAULT_JSON_LIMITS): JsonReadResult {
   const byteLength = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (byteLength > limits.maxBytes) {

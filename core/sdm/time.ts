@@ -90,8 +90,8 @@ function parseZone(zone: string): number {
 
 /**
  * Maps a London wall-clock time to an instant. An ambiguous time takes its first occurrence
- * (British Summer Time); a nonexistent time takes the offset in force just before the gap (GMT),
- * and both are flagged so a person checks them.
+ * (British Summer Time). A nonexistent time takes the offset in force just before the gap (GMT).
+ * Both are flagged so a person checks them.
  */
 function readLondonWallClock(wallClockAsUtc: number): { epochMs: number; flag?: TimeFlag } {
   const valid = [60, 0]

@@ -81,7 +81,7 @@ export class SohTrigger implements INodeType {
         this.logger.info('SOH Trigger rejected an invalid submission', { status: outcome.status, code: outcome.errors[0]?.code });
         return sendErrors(response, outcome.status, outcome.errors);
       case 'store-unavailable':
-        this.logger.error('SOH Trigger could not store a submission; answered 503 so iHub retries', {
+        this.logger.error('SOH Trigger could not store a submission and responded 503 so iHub retries', {
           error: outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause),
         });
         return sendErrors(response, 503, [outcome.error]);
@@ -93,7 +93,7 @@ export class SohTrigger implements INodeType {
         return sendErrors(response, 409, [outcome.error]);
       case 'duplicate': {
         const entry = outcome.entry;
-        this.logger.info('SOH Trigger received a re-delivery; answered from the ledger without a new execution', {
+        this.logger.info('SOH Trigger received a re-delivery and responded from the ledger without a new execution', {
           submissionId: entry.submissionId,
           reference: entry.reference ?? undefined,
           deliveryCount: entry.deliveryCount,
@@ -120,14 +120,14 @@ export class SohTrigger implements INodeType {
         send(response, receipt);
       }
     } catch (error) {
-      // The submission is in the ledger, so a retry by iHub is answered as a re-delivery and the
-      // reconciler picks the entry up; no execution starts for it now.
-      this.logger.error('SOH Trigger stored a submission but could not record its routing; answered 503', {
+      // The submission is in the ledger, so iHub's retry is treated as a re-delivery and the
+      // reconciler picks the entry up. No execution starts for it now.
+      this.logger.error('SOH Trigger stored a submission but could not record its routing, so it responded 503', {
         submissionId,
         error: (error as Error).message,
       });
       return sendErrors(response, 503, [
-        jsonApiError(503, 'store-unavailable', 'Service unavailable', `Submission ${submissionId} was stored but its answer could not be recorded. Retry later.`),
+        jsonApiError(503, 'store-unavailable', 'Service unavailable', `Submission ${submissionId} was stored but its response could not be recorded. Retry later.`),
       ]);
     }
 

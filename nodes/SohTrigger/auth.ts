@@ -70,8 +70,8 @@ export function checkRequest(settings: SohAuthSettings, headers: Headers, rawBod
   const signature = settings.signature;
   if (!signature) return undefined;
   const timestamp = header(headers, signature.timestampHeader);
-  const given = header(headers, signature.header);
-  if (!timestamp || !given) {
+  const presentedSignature = header(headers, signature.header);
+  if (!timestamp || !presentedSignature) {
     return unauthorised(
       'missing-signature',
       `The request has no signature; send ${signature.timestampHeader} (Unix seconds) and ${signature.header} (hex HMAC-SHA256 of "<timestamp>.<body>").`,
@@ -89,7 +89,7 @@ export function checkRequest(settings: SohAuthSettings, headers: Headers, rawBod
       signature.timestampHeader,
     );
   }
-  const presented = given.replace(/^sha256=/i, '').toLowerCase();
+  const presented = presentedSignature.replace(/^sha256=/i, '').toLowerCase();
   const secrets = [signature.currentSecret, signature.previousSecret].filter((secret): secret is string => !!secret);
   const matches = secrets.map((secret) => safeEqual(presented, computeSignature(secret, timestamp, rawBody)));
   if (!matches.includes(true)) {

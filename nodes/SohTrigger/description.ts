@@ -33,19 +33,19 @@ export const properties: INodeProperties[] = [
       {
         name: 'Immediately (Acceptance Receipt)',
         value: 'immediately',
-        description: 'Answer 201 with an acceptance receipt as soon as the submission is stored',
+        description: 'Respond 201 with an acceptance receipt as soon as the submission is stored',
       },
       {
         name: 'After Reference Is Allocated (Respond to Webhook Node)',
         value: 'afterReference',
-        description: 'A Respond to Webhook node later in the workflow answers, with the force reference',
+        description: 'A Respond to Webhook node later in the workflow sends the response with the force reference',
       },
     ],
     default: 'immediately',
   },
   {
     displayName:
-      'Add a Respond to Webhook node after the Reference Allocator. Manual-handling submissions and re-deliveries are answered by this trigger.',
+      'Add a Respond to Webhook node after the Reference Allocator. This trigger itself responds to manual-handling submissions and re-deliveries.',
     name: 'respondNotice',
     type: 'notice',
     default: '',
@@ -136,7 +136,7 @@ export const description: INodeTypeDescription = {
   group: ['trigger'],
   version: 1,
   subtitle: '={{$parameter["responseMode"] === "afterReference" ? "Respond with reference" : "Respond with receipt"}}',
-  description: 'Receives Single Online Home submissions from iHub (Standard API) and stores them before answering',
+  description: 'Receives Single Online Home submissions from iHub (Standard API) and stores them before responding',
   defaults: { name: 'SOH Trigger' },
   inputs: [],
   outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],

@@ -7,7 +7,7 @@ import { openStore, type ContactHubStore } from '../../../core/store';
 import { SohEmailParser } from '../../../nodes/SohEmailParser/SohEmailParser.node';
 import { fixtureBytes, fixtureJson } from '../sdm/fixtures';
 
-// The store is real SQLite; only the step from the store credential to an open store is replaced.
+// The store is real SQLite. Only the step from the store credential to an open store is replaced.
 const openStores = new Map<string, Promise<ContactHubStore>>();
 jest.mock(
   '../../../nodes/shared/store',

@@ -7,7 +7,7 @@ import { computeSignature } from '../../../nodes/SohTrigger/auth';
 import { fixtureBytes, fixtureJson } from '../sdm/fixtures';
 import { startTriggerHarness, type TriggerHarness } from './sohTriggerHarness';
 
-// The store is real SQLite; only the step from the store credential to an open store is replaced,
+// The store is real SQLite. Only the step from the store credential to an open store is replaced,
 // so a test can point the credential at a path that cannot be opened.
 const openStores = new Map<string, Promise<ContactHubStore>>();
 jest.mock(

@@ -37,7 +37,7 @@ function readBody(request: IncomingMessage & { rawBody?: Buffer }): Promise<void
   });
 }
 
-/** Starts the harness. When webhook() leaves the answer to the workflow, the harness answers 200 `{"workflow":"started"}` as n8n would. */
+/** Starts the harness. When webhook() leaves the response to the workflow, the harness responds 200 `{"workflow":"started"}` in n8n's place. */
 export async function startTriggerHarness(options: HarnessOptions): Promise<TriggerHarness> {
   const calls: TriggerCall[] = [];
   const logs: TriggerHarness['logs'] = [];

@@ -172,12 +172,16 @@ describe('encodings', () => {
 
   test('UTF-8 with byte-order mark', () => {
     const result = parse(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
-    expect(result.ok && result.contact.people[1].givenName).toBe('Siôn Dafydd');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contact.people[1].givenName).toBe('Siôn Dafydd');
   });
 
   test('UTF-16 little-endian with byte-order mark', () => {
     const result = parse(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-    expect(result.ok && result.contact.submission.id).toBe('3c1d6f0e-8b7a-4c39-9e52-0a4f6d2b7c11');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contact.submission.id).toBe('3c1d6f0e-8b7a-4c39-9e52-0a4f6d2b7c11');
   });
 
   test('UTF-16 big-endian with byte-order mark', () => {
@@ -188,6 +192,8 @@ describe('encodings', () => {
       bigEndian[index + 1] = littleEndian[index];
     }
     const result = parse(Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian]));
-    expect(result.ok && result.contact.people[0].familyName).toBe('Llŷr-Prys');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contact.people[0].familyName).toBe('Llŷr-Prys');
   });
 });

@@ -136,8 +136,10 @@ describe('parseSubmission on SDM documents', () => {
       source: 'standard-api',
       extraFormTypes: [{ code: 'NOISE', en: 'Noise nuisance', codeKnown: false, enabledByDefault: true }],
     });
-    expect(result.ok && result.contact.formTypeLabel).toBe('Noise nuisance');
-    expect(result.ok && result.contact.drift.findings).toEqual([]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contact.formTypeLabel).toBe('Noise nuisance');
+    expect(result.contact.drift.findings).toEqual([]);
   });
 });
 
