@@ -634,7 +634,19 @@ function operatorReviewTemplate(): TemplateWorkflow {
       },
     }),
   );
+  const auditFailed = canvas.add(
+    describeManualHandling(
+      key,
+      'Audit log write failed',
+      [4 * X, MAIN_Y],
+      'Operator review form',
+      'audit-write-failed',
+      "'The decision on incident ' + $('Operator review form').item.json.incidentId + ' is in CHS, but the audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store and record the decision in the audit log.'",
+    ),
+  );
   const row = canvas.add(manualHandlingRow(key, 'Manual handling queue', [4 * X, BRANCH_Y], 'Operator review'));
+  canvas.connect(audit, auditFailed, 1);
+  canvas.connect(auditFailed, row);
   canvas.connect(form, read);
   canvas.connect(read, update, 0);
   canvas.connect(read, updateFailed, 1);
