@@ -17,7 +17,7 @@ import {
   type ParsedAuditEventInput,
   type UnhashedAuditEvent,
 } from './event';
-import { exportEvents, type AuditExportOptions } from './export';
+import { exportEvents, type AuditExport, type AuditExportOptions } from './export';
 import type { AuditKey } from './keys';
 import { subtractIsoDuration } from './retention';
 import {
@@ -37,6 +37,7 @@ import { toLondonIso } from './time';
 import { ChainVerifier, type StoredEventRow, type VerifyReport } from './verify';
 
 /** Lock key that serialises every writer of the chain, across processes, on both dialects. */
+// NOTE: on PostgreSQL the lock is per database, so audit logs in different schemas of one database wait for each other.
 export const AUDIT_CHAIN_LOCK_KEY = 'audit-chain';
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 1000;
@@ -189,7 +190,7 @@ export class AuditLog {
   }
 
   /** Exports events as JSON Lines or CSV, with hashes so an auditor can re-verify them. */
-  async export(options: AuditExportOptions): Promise<string> {
+  async export(options: AuditExportOptions): Promise<AuditExport> {
     return exportEvents(this.db, options);
   }
 
@@ -367,7 +368,7 @@ export class AuditLog {
     const last = await selectLastEvent(tx);
     const head = await selectHead(tx);
     if (!head) {
-      if (last) throw new AuditChainError(`The audit log holds ${last.sequence} events but no signed head; run Verify Chain and investigate before appending.`);
+      if (last) throw new AuditChainError(`The audit log contains ${last.sequence} events but its signed head is missing. Run Verify Chain and investigate before appending.`);
       return undefined;
     }
 

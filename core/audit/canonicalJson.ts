@@ -4,8 +4,8 @@
  * the same text, so their hashes match whichever process or dialect stored them.
  *
  * Object properties whose value is `undefined` are left out, as `JSON.stringify` does. Values
- * that JSON cannot hold faithfully (non-finite numbers, `undefined` in arrays, bigint, functions,
- * symbols, Dates and other class instances) are rejected, because silently converting them would
+ * that JSON cannot represent exactly are rejected: non-finite numbers, `undefined` in arrays,
+ * bigint, functions, symbols, Dates and other class instances. Converting them silently would
  * make the hash depend on how the value was built rather than on the data.
  */
 export function canonicalJson(value: unknown): string {

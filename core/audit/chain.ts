@@ -21,7 +21,7 @@ export function hashEvent(event: UnhashedAuditEvent | (UnhashedAuditEvent & { ha
  * A plain SHA-256 of a phone number, postcode or name can be reversed by hashing every likely
  * value and looking the digest up. Keying the digest with a per-deployment salt that lives in the
  * credential, not in the database, means someone holding only the log cannot run that dictionary
- * attack, while the force can still check whether a value it holds matches a digest.
+ * attack, while the force can still check whether a value it has matches a digest.
  */
 export function digestValue(value: unknown, salt: string): string {
   if (!salt) throw new Error('A digest salt is required to digest audit data; set one on the Contact Hub Audit Key credential.');

@@ -37,11 +37,18 @@ export const CSV_COLUMNS = [
   'hash',
 ] as const;
 
+export interface AuditExport {
+  content: string;
+  eventCount: number;
+  mimeType: 'application/jsonl' | 'text/csv';
+  fileExtension: 'jsonl' | 'csv';
+}
+
 /**
  * Writes the selected events in sequence order. Each JSON Lines line is the stored event text
  * itself, so an auditor can recompute each hash from the line without trusting this code.
  */
-export async function exportEvents(db: SqlDatabase, options: AuditExportOptions): Promise<string> {
+export async function exportEvents(db: SqlDatabase, options: AuditExportOptions): Promise<AuditExport> {
   if (options.format !== 'jsonl' && options.format !== 'csv') {
     throw new Error(`Export format "${String(options.format)}" is not supported; use jsonl or csv.`);
   }
@@ -62,11 +69,14 @@ export async function exportEvents(db: SqlDatabase, options: AuditExportOptions)
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = await db.query<{ eventJson: string }>(`SELECT event_json AS "eventJson" FROM audit_events ${where} ORDER BY sequence`, params);
 
-  if (options.format === 'jsonl') return rows.map((row) => `${row.eventJson}\n`).join('');
+  if (options.format === 'jsonl') {
+    const content = rows.map((row) => `${row.eventJson}\n`).join('');
+    return { content, eventCount: rows.length, mimeType: 'application/jsonl', fileExtension: 'jsonl' };
+  }
 
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) lines.push(toCsvRow(JSON.parse(row.eventJson) as AuditEvent));
-  return `${lines.join('\r\n')}\r\n`;
+  return { content: `${lines.join('\r\n')}\r\n`, eventCount: rows.length, mimeType: 'text/csv', fileExtension: 'csv' };
 }
 
 function toCsvRow(event: AuditEvent): string {

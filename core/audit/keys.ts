@@ -29,7 +29,7 @@ export interface AuditKey {
   publicKeyPem?: string;
 }
 
-/** Shortest HMAC secret accepted: 32 characters, so a secret carries at least the hash's 256 bits when random. */
+/** Shortest HMAC secret accepted, in characters. 32 random base64 characters carry 192 bits, far beyond brute force. */
 export const MIN_HMAC_SECRET_LENGTH = 32;
 
 /** Builds a key from its configuration. Throws an Error that names the invalid setting. */
@@ -91,7 +91,7 @@ export function createAuditKey(config: AuditKeyConfig): AuditKey {
     };
   }
 
-  throw new Error(`Unknown audit signature algorithm "${(config as { algorithm: string }).algorithm}"; use hmac-sha256 or ed25519.`);
+  throw new Error(`Audit signature algorithm "${(config as { algorithm: string }).algorithm}" is not supported; use hmac-sha256 or ed25519.`);
 }
 
 function equalBase64(expected: string, actual: string): boolean {

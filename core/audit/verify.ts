@@ -339,7 +339,7 @@ function parseStoredEvent(eventJson: string): AuditEvent | string {
   return result.data;
 }
 
-/** The indexed columns are copies for querying; a copy that differs from the hashed event is tampering. */
+/** Compares the indexed columns with the hashed event. The columns are copies for querying, so a difference means an edit. */
 function compareColumns(row: StoredEventRow, event: AuditEvent): string | undefined {
   const pairs: Array<[string, unknown, unknown]> = [
     ['event_id', row.eventId, event.eventId],

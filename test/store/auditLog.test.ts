@@ -95,16 +95,16 @@ describe.each(TARGET_FACTORIES)('audit log on %s', (_dialect, makeTarget) => {
       { step: 'validated', actor: robot, submissionId: 'SUB-A', outcome: 'success', occurredAt: '2026-03-10T10:00:00Z' },
     ]);
 
-    const all = (await log.export({ format: 'jsonl' })).trimEnd().split('\n');
+    const all = (await log.export({ format: 'jsonl' })).content.trimEnd().split('\n');
     expect(all).toHaveLength(3);
     const parsed = all.map((line) => JSON.parse(line) as AuditEvent);
     for (const event of parsed) expect(hashEvent(event)).toBe(event.hash);
     expect(parsed.map((event) => event.hash)).toEqual(stored.map((event) => event.hash));
 
-    const february = (await log.export({ format: 'jsonl', from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).trimEnd().split('\n');
+    const february = (await log.export({ format: 'jsonl', from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).content.trimEnd().split('\n');
     expect(february.map((line) => JSON.parse(line).submissionId)).toEqual(['SUB-B']);
 
-    const subA = (await log.export({ format: 'jsonl', submissionId: 'SUB-A' })).trimEnd().split('\n');
+    const subA = (await log.export({ format: 'jsonl', submissionId: 'SUB-A' })).content.trimEnd().split('\n');
     expect(subA.map((line) => JSON.parse(line).sequence)).toEqual([1, 3]);
 
     await expect(log.export({ format: 'jsonl', from: 'yesterday' })).rejects.toThrow(/"from" value "yesterday" is not a valid date/);
@@ -116,7 +116,10 @@ describe.each(TARGET_FACTORIES)('audit log on %s', (_dialect, makeTarget) => {
       { step: 'operator-decision', actor: operator, submissionId: 'SUB-A', outcome: 'rejected', justification: 'Duplicate, see "42/1/26"\nclosed' },
     ]);
 
-    const csv = await log.export({ format: 'csv' });
+    const exported = await log.export({ format: 'csv' });
+    expect(exported.eventCount).toBe(1);
+    expect(exported.mimeType).toBe('text/csv');
+    const csv = exported.content;
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(CSV_COLUMNS.join(','));
     expect(csv).toContain('"Duplicate, see ""42/1/26""\nclosed"');
