@@ -1,5 +1,4 @@
 import type { IDataObject, INodeExecutionData, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import type { ServerResponse } from 'node:http';
 import {
   acceptanceReceipt,
   jsonApiError,
@@ -16,13 +15,16 @@ import { readAuthSettings, readRoutingSettings, type ResponseMode } from './sett
 
 const JSON_API_TYPE = 'application/vnd.api+json';
 
-function send(response: ServerResponse, answer: IntakeResponse): void {
-  response.statusCode = answer.status;
+/** The express response n8n hands to webhook nodes. */
+type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
+
+function send(response: WebhookResponse, answer: IntakeResponse): void {
+  response.status(answer.status);
   response.setHeader('content-type', JSON_API_TYPE);
   response.end(JSON.stringify(answer.body ?? {}));
 }
 
-function sendErrors(response: ServerResponse, status: number, errors: JsonApiError[]): IWebhookResponseData {
+function sendErrors(response: WebhookResponse, status: number, errors: JsonApiError[]): IWebhookResponseData {
   send(response, { status, body: jsonApiErrorDocument(...errors) });
   return { noWebhookResponse: true };
 }
@@ -38,7 +40,7 @@ export class SohTrigger implements INodeType {
 
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     const request = this.getRequestObject();
-    const response = this.getResponseObject() as unknown as ServerResponse;
+    const response = this.getResponseObject();
     const rawBody = await readRawBody(this);
 
     let authError: JsonApiError | undefined;

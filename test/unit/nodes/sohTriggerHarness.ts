@@ -45,10 +45,17 @@ export async function startTriggerHarness(options: HarnessOptions): Promise<Trig
 
   const server: Server = createServer(async (request: IncomingMessage & { rawBody?: Buffer; readRawBody?: () => Promise<void> }, response: ServerResponse) => {
     request.readRawBody = () => readBody(request);
+    // Express, which n8n hands to webhook nodes, adds status() to the response.
+    const expressResponse = Object.assign(response, {
+      status: (code: number) => {
+        response.statusCode = code;
+        return expressResponse;
+      },
+    });
     const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
     const context = {
       getRequestObject: () => request,
-      getResponseObject: () => response,
+      getResponseObject: () => expressResponse,
       getCredentials: async (name: string) => {
         const credential = harness.options.credentials[name];
         if (!credential) throw new Error(`No credential ${name} in the test`);

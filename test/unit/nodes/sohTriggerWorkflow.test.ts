@@ -1,0 +1,131 @@
+/**
+ * The SOH Trigger inside n8n's real execution engine: n8n-core's WebhookContext evaluates the
+ * node's parameters, and WorkflowExecute runs the items down each output.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type ContactHubStore } from '../../../core/store';
+import { SohTrigger } from '../../../nodes/SohTrigger/SohTrigger.node';
+import { runWorkflow, type WorkflowJson } from '../../helpers/runWorkflow';
+import { fixtureBytes } from '../sdm/fixtures';
+
+// The store is real SQLite. Only the step from the store credential to an open store is replaced.
+const openStores = new Map<string, Promise<ContactHubStore>>();
+jest.mock(
+  '../../../nodes/shared/store',
+  () => ({
+    getStore: async (context: { getCredentials(name: string): Promise<{ sqlitePath: string }> }) => {
+      const { sqlitePath } = await context.getCredentials('contactHubStoreApi');
+      if (!openStores.has(sqlitePath)) openStores.set(sqlitePath, openStore({ type: 'sqlite', path: sqlitePath }));
+      return openStores.get(sqlitePath)!;
+    },
+  }),
+  { virtual: true },
+);
+
+const CLIENT = { 'x-client-id': 'ihub-test-client', 'x-client-secret': 'correct horse battery staple' };
+let folder: string;
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'soh-trigger-workflow-'));
+});
+
+afterEach(async () => {
+  for (const store of openStores.values()) await (await store).close();
+  openStores.clear();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function workflow(parameters: Record<string, unknown>): WorkflowJson {
+  return {
+    nodes: [
+      {
+        id: 'trigger',
+        name: 'SOH Trigger',
+        type: 'n8n-nodes-contact-hub.sohTrigger',
+        typeVersion: 1,
+        position: [0, 0],
+        webhookId: '3c5e7a90-1b2d-4f6e-8a0c-2e4f6a8b0c11',
+        parameters,
+      },
+      { id: 'accepted', name: 'Accepted', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} },
+      { id: 'manual', name: 'Manual handling', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 200], parameters: {} },
+    ],
+    connections: {
+      'SOH Trigger': {
+        main: [[{ node: 'Accepted', type: 'main', index: 0 }], [{ node: 'Manual handling', type: 'main', index: 0 }]],
+      },
+    },
+  };
+}
+
+async function run(parameters: Record<string, unknown>, file: string) {
+  const body = fixtureBytes(file);
+  return runWorkflow({
+    workflow: workflow(parameters),
+    packageDirs: [],
+    extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
+    credentials: {
+      sohApi: { clientId: CLIENT['x-client-id'], clientSecret: CLIENT['x-client-secret'] },
+      contactHubStoreApi: { sqlitePath: join(folder, 'store.db') },
+    },
+    webhook: { request: { headers: { ...CLIENT, 'content-type': 'application/json' }, body: JSON.parse(body.toString('utf8')), rawBody: body } },
+  });
+}
+
+describe('SOH Trigger in the execution engine', () => {
+  test('default parameters accept a crime report', async () => {
+    const result = await run({}, 'sdm/ocr-hate-crime-witness-welsh-names.json');
+    expect(result.status).toBe('success');
+    expect(result.webhook!.response.statusCode).toBe(201);
+    expect(JSON.parse(String(result.webhook!.response.body)).data.attributes.status).toBe('accepted');
+    expect(result.json('Accepted')).toHaveLength(1);
+    expect(result.json('Accepted')[0]).toMatchObject({ formType: 'OCR', submission: { id: '3c1d6f0e-8b7a-4c39-9e52-0a4f6d2b7c11' } });
+    expect(result.nodeExecutionOrder).not.toContain('Manual handling');
+  });
+
+  test('switching a form type off routes it to manual handling', async () => {
+    const result = await run({ formTypes: { RTI: false } }, 'sdm/rti-witness-vehicle-local-times.json');
+    expect(result.status).toBe('success');
+    expect(result.nodeExecutionOrder).not.toContain('Accepted');
+    expect(result.json('Manual handling')[0].manualHandling).toMatchObject({ code: 'form-type-disabled' });
+  });
+
+  test('a default-off form type goes to manual handling', async () => {
+    const body = JSON.parse(fixtureBytes('sdm/ocr-hate-crime-witness-welsh-names.json').toString('utf8'));
+    body.included[0].attributes.category = 'DA';
+    const raw = Buffer.from(JSON.stringify(body));
+    const result = await runWorkflow({
+      workflow: workflow({}),
+      packageDirs: [],
+      extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
+      credentials: {
+        sohApi: { clientId: CLIENT['x-client-id'], clientSecret: CLIENT['x-client-secret'] },
+        contactHubStoreApi: { sqlitePath: join(folder, 'store.db') },
+      },
+      webhook: { request: { headers: { ...CLIENT, 'content-type': 'application/json' }, body, rawBody: raw } },
+    });
+    expect(result.json('Manual handling')[0].manualHandling).toMatchObject({ code: 'form-type-disabled' });
+    expect(String((result.json('Manual handling')[0].manualHandling as { reason: string }).reason)).toContain('Domestic abuse (DA)');
+  });
+
+  test('respond after reference leaves the response open', async () => {
+    const result = await run({ responseMode: 'afterReference' }, 'sdm/ocr-hate-crime-witness-welsh-names.json');
+    expect(result.webhook!.result.noWebhookResponse).toBeUndefined();
+    expect(result.webhook!.response.ended).toBe(false);
+    expect(result.json('Accepted')).toHaveLength(1);
+  });
+
+  test('rejected request starts no run', async () => {
+    const result = await runWorkflow({
+      workflow: workflow({}),
+      packageDirs: [],
+      extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
+      credentials: { sohApi: { clientId: 'someone-else', clientSecret: 'x' }, contactHubStoreApi: { sqlitePath: join(folder, 'store.db') } },
+      webhook: { request: { headers: CLIENT, body: {} } },
+    });
+    expect(result.webhook!.response.statusCode).toBe(401);
+    expect(result.nodeExecutionOrder).toEqual([]);
+  });
+});
