@@ -8,8 +8,8 @@ import type { ContactHubStore } from '../../core/store/types';
 
 export const STORE_CREDENTIAL_TYPE = 'contactHubStoreApi';
 
-// NOTE: assumes `getStore(context, itemIndex)` from nodes/shared/store.ts; adjust here if its signature differs.
-type GetStore = (context: IExecuteFunctions, itemIndex: number) => Promise<ContactHubStore>;
+// NOTE: assumes `getStore(context)` from nodes/shared/store.ts, as the other nodes call it; adjust here if its signature differs.
+type GetStore = (context: IExecuteFunctions) => Promise<ContactHubStore>;
 
 function loadGetStore(): GetStore | undefined {
   try {
@@ -27,12 +27,7 @@ function hasStoreCredential(context: IExecuteFunctions): boolean {
 export type LedgerOutcome = 'updated' | 'not-in-ledger' | 'no-store';
 
 /** Records the CHS incident id on the submission's ledger entry. Store errors are thrown. */
-export async function markWrittenToChs(
-  context: IExecuteFunctions,
-  itemIndex: number,
-  submissionId: string,
-  incidentId: string,
-): Promise<LedgerOutcome> {
+export async function markWrittenToChs(context: IExecuteFunctions, submissionId: string, incidentId: string): Promise<LedgerOutcome> {
   if (!hasStoreCredential(context)) return 'no-store';
 
   const getStore = loadGetStore();
@@ -41,7 +36,7 @@ export async function markWrittenToChs(
     return 'no-store';
   }
 
-  const store = await getStore(context, itemIndex);
+  const store = await getStore(context);
   const entry = await store.intake.markState(submissionId, 'written-to-chs', { chsIncidentId: incidentId });
   return entry ? 'updated' : 'not-in-ledger';
 }

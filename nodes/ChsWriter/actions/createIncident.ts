@@ -112,7 +112,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
   }
 
   const incident = result.body;
-  const ledger = settings.updateLedger ? await markWrittenToChs(context, itemIndex, submissionId, incident.id) : 'no-store';
+  const ledger = settings.updateLedger ? await markWrittenToChs(context, submissionId, incident.id) : 'no-store';
   context.logger.info('CHS Writer: incident created', { ...logIds, incidentId: incident.id, replayed: result.replayed, attempts: result.attempts, ledger });
 
   return {
