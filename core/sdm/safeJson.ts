@@ -261,8 +261,8 @@ class StrictJsonParser {
 
   /** NUL is rejected because PostgreSQL text cannot store it; bidi and other controls are kept and reported. */
   private checkCharacters(value: string, isKey: boolean): void {
-    const pointer = toJsonPointer(this.path);
     if (value.includes('\u0000')) {
+      const pointer = toJsonPointer(this.path);
       this.reject(
         'invalid-character',
         'NUL character',
@@ -271,11 +271,11 @@ class StrictJsonParser {
     }
     if (BIDI_CONTROL.test(value)) {
       this.characterWarnings.push({
-        pointer,
+        pointer: toJsonPointer(this.path),
         detail: `${isKey ? 'A property name' : 'The text'} contains bidirectional override characters that can make it display differently from what it contains.`,
       });
     } else if (OTHER_CONTROL.test(value)) {
-      this.characterWarnings.push({ pointer, detail: 'The text contains control characters.' });
+      this.characterWarnings.push({ pointer: toJsonPointer(this.path), detail: 'The text contains control characters.' });
     }
   }
 
