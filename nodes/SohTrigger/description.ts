@@ -115,7 +115,7 @@ export const properties: INodeProperties[] = [
         type: 'number',
         typeOptions: { minValue: 1024 },
         default: 5 * 1024 * 1024,
-        description: 'Larger bodies are rejected with 413',
+        description: 'Larger bodies are rejected with 413. n8n applies its own payload limit (N8N_PAYLOAD_SIZE_MAX) before this node sees the body.',
       },
       {
         displayName: 'Max Nesting Depth',

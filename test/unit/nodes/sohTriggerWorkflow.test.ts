@@ -75,7 +75,7 @@ async function run(parameters: Record<string, unknown>, file: string) {
 }
 
 describe('SOH Trigger in the execution engine', () => {
-  test('default parameters accept a crime report', async () => {
+  test('defaults accept a crime report', async () => {
     const result = await run({}, 'sdm/ocr-hate-crime-witness-welsh-names.json');
     expect(result.status).toBe('success');
     expect(result.webhook!.response.statusCode).toBe(201);
@@ -85,14 +85,14 @@ describe('SOH Trigger in the execution engine', () => {
     expect(result.nodeExecutionOrder).not.toContain('Manual handling');
   });
 
-  test('switching a form type off routes it to manual handling', async () => {
+  test('disabled form type to manual handling', async () => {
     const result = await run({ formTypes: { RTI: false } }, 'sdm/rti-witness-vehicle-local-times.json');
     expect(result.status).toBe('success');
     expect(result.nodeExecutionOrder).not.toContain('Accepted');
     expect(result.json('Manual handling')[0].manualHandling).toMatchObject({ code: 'form-type-disabled' });
   });
 
-  test('a default-off form type goes to manual handling', async () => {
+  test('default-off form type to manual handling', async () => {
     const body = JSON.parse(fixtureBytes('sdm/ocr-hate-crime-witness-welsh-names.json').toString('utf8'));
     body.included[0].attributes.category = 'DA';
     const raw = Buffer.from(JSON.stringify(body));
@@ -110,7 +110,7 @@ describe('SOH Trigger in the execution engine', () => {
     expect(String((result.json('Manual handling')[0].manualHandling as { reason: string }).reason)).toContain('Domestic abuse (DA)');
   });
 
-  test('respond after reference leaves the response open', async () => {
+  test('respond after reference keeps response open', async () => {
     const result = await run({ responseMode: 'afterReference' }, 'sdm/ocr-hate-crime-witness-welsh-names.json');
     expect(result.webhook!.result.noWebhookResponse).toBeUndefined();
     expect(result.webhook!.response.ended).toBe(false);
