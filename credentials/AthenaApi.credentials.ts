@@ -80,7 +80,7 @@ export class AthenaApi implements ICredentialType {
       displayName: 'Access Token',
       name: 'accessToken',
       type: 'hidden',
-      typeOptions: { expirable: true },
+      typeOptions: { expirable: true, password: true },
       default: '',
     },
   ];

@@ -1,16 +1,34 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { processItems } from '../shared/items';
 import { retryInfoFromError } from '../shared/http';
 import { addToOccurrence } from './actions/addToOccurrence';
 import { createOccurrence } from './actions/createOccurrence';
 import { getOccurrence } from './actions/getOccurrence';
-import { athenaWriterDescription } from './description';
+import { athenaWriterProperties } from './description';
 
 type Operation = 'createOccurrence' | 'addToOccurrence' | 'getOccurrence';
 
 export class AthenaWriter implements INodeType {
-  description: INodeTypeDescription = athenaWriterDescription;
+  description: INodeTypeDescription = {
+    displayName: 'Athena Writer',
+    name: 'athenaWriter',
+    icon: { light: 'file:athenaWriter.svg', dark: 'file:athenaWriter.dark.svg' },
+    group: ['output'],
+    version: 1,
+    subtitle: '={{ { createOccurrence: "Create occurrence", addToOccurrence: "Add to occurrence", getOccurrence: "Get occurrence" }[$parameter["operation"]] }}',
+    description:
+      'Writes a contact into Athena as an occurrence with its locations, objects and people, applying the Minimum POLE Data Standards so no junk or duplicate person records are created',
+    defaults: { name: 'Athena Writer' },
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+    outputNames: ['Written', 'Person Review'],
+    // NOTE: usableAsTool is left unset on purpose, so AI agents cannot call this node to write police records.
+    credentials: [
+      { name: 'athenaApi', required: true },
+      { name: 'contactHubStoreApi', required: false },
+    ],
+    properties: athenaWriterProperties,
+  };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const credentials = await this.getCredentials('athenaApi');

@@ -1,25 +1,11 @@
-/** The Athena Writer's face in the n8n editor: name, outputs, credentials and parameters. */
-import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+/** The Athena Writer's parameters: the operation and each operation's fields. */
+import type { INodeProperties } from 'n8n-workflow';
 import { addToOccurrenceProperties } from './actions/addToOccurrence';
 import { createOccurrenceProperties } from './actions/createOccurrence';
 import { getOccurrenceProperties } from './actions/getOccurrence';
 import { requestOptionsProperty } from './common';
 
-export const athenaWriterDescription: INodeTypeDescription = {
-  displayName: 'Athena Writer',
-  name: 'athenaWriter',
-  icon: { light: 'file:athenaWriter.svg', dark: 'file:athenaWriter.dark.svg' },
-  group: ['output'],
-  version: 1,
-  subtitle: '={{ { createOccurrence: "Create occurrence", addToOccurrence: "Add to occurrence", getOccurrence: "Get occurrence" }[$parameter["operation"]] }}',
-  description:
-    'Writes a contact into Athena as an occurrence with its locations, objects and people, applying the Minimum POLE Data Standards so no junk or duplicate person records are created',
-  defaults: { name: 'Athena Writer' },
-  inputs: [NodeConnectionTypes.Main],
-  outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-  outputNames: ['Written', 'Person Review'],
-  credentials: [{ name: 'athenaApi', required: true }],
-  properties: [
+export const athenaWriterProperties: INodeProperties[] = [
     {
       displayName: 'Operation',
       name: 'operation',
@@ -55,5 +41,4 @@ export const athenaWriterDescription: INodeTypeDescription = {
     ...addToOccurrenceProperties,
     ...getOccurrenceProperties,
     requestOptionsProperty,
-  ],
-};
+];

@@ -9,6 +9,7 @@ import type { CanonicalContact, ContactPerson } from '../../../core/contact/type
 import { evaluatePerson, planPerson, thresholdRole, describePersonAsText, type MatchOptions, type NominalCandidate, type PersonDecision } from '../../../core/pole';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readContact, readRetryOptions, type ItemResult } from '../common';
+import { markWrittenToAthena } from '../ledger';
 
 export const createOccurrenceProperties: INodeProperties[] = [
   {
@@ -17,6 +18,14 @@ export const createOccurrenceProperties: INodeProperties[] = [
     type: 'string',
     default: 'reference',
     description: 'Item field holding the reference the force gave the person reporting. It is stored as an external key on every Athena record. Leave empty when no reference is allocated before this node.',
+    displayOptions: { show: { operation: ['createOccurrence'] } },
+  },
+  {
+    displayName: 'Update Intake Ledger',
+    name: 'updateLedger',
+    type: 'boolean',
+    default: true,
+    description: 'Whether to mark the submission written-to-athena in the Contact Hub Store when that credential is set',
     displayOptions: { show: { operation: ['createOccurrence'] } },
   },
   {
@@ -80,10 +89,13 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
   }
   const decisions = outcomes.map((outcome) => outcome.decision);
   const reviewCount = outcomes.filter((outcome) => outcome.review).length;
+  const updateLedger = context.getNodeParameter('updateLedger', itemIndex, true) as boolean;
+  const ledger = await markWrittenToAthena(context, submissionId, occurrence.id, updateLedger);
   context.logger.info(`Athena Writer: ${decisions.length} person decisions for occurrence ${occurrence.id}`, {
     ...logContext,
     occurrenceId: occurrence.id,
     actions: decisions.map((decision) => decision.action).join(','),
+    ledger,
   });
 
   const json: IDataObject = {
