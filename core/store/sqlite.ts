@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from 'node:sqlite';
 
 import { StoreUnavailableError, UniqueViolationError, describeError } from './errors';
@@ -79,6 +79,24 @@ class Mutex {
   }
 }
 
+/**
+ * One mutex per database file in this process. Two connections to one file in one process would
+ * otherwise deadlock: the second's `BEGIN IMMEDIATE` blocks the event loop that the first needs
+ * to finish its transaction.
+ */
+const mutexesByPath = new Map<string, Mutex>();
+
+function mutexFor(path: string): Mutex {
+  if (path === ':memory:') return new Mutex();
+  const key = resolve(path);
+  let mutex = mutexesByPath.get(key);
+  if (!mutex) {
+    mutex = new Mutex();
+    mutexesByPath.set(key, mutex);
+  }
+  return mutex;
+}
+
 class SqliteConnection {
   private readonly statements = new Map<string, ReturnType<DatabaseSyncType['prepare']>>();
 
@@ -147,10 +165,12 @@ class SqliteTransaction implements SqlDatabase {
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
-  private readonly mutex = new Mutex();
   private closed = false;
 
-  private constructor(private readonly connection: SqliteConnection) {}
+  private constructor(
+    private readonly connection: SqliteConnection,
+    private readonly mutex: Mutex,
+  ) {}
 
   static open(path: string): SqliteDatabase {
     let raw: DatabaseSyncType;
@@ -175,7 +195,7 @@ export class SqliteDatabase implements SqlDatabase {
       raw.close();
       throw new StoreUnavailableError(`Could not prepare the SQLite store at ${path}: ${describeError(error)}`, { cause: error });
     }
-    return new SqliteDatabase(connection);
+    return new SqliteDatabase(connection, mutexFor(path));
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
