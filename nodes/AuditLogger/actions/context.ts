@@ -1,0 +1,97 @@
+/** What every Audit Logger operation works with: the audit log, the key, and item helpers. */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { AuditLog, auditKeyFromCredential, type AuditActor, type AuditKey } from '../../../core/audit';
+import type { ContactHubStore } from '../../../core/store/types';
+
+export interface AuditContext {
+  log: AuditLog;
+  key: AuditKey;
+  digestSalt: string;
+}
+
+/** Opens the audit log on the store credential, signing with the audit key credential. */
+export async function openAuditContext(ctx: IExecuteFunctions): Promise<AuditContext> {
+  const credential = await ctx.getCredentials('contactHubAuditKeyApi');
+  let parsed: ReturnType<typeof auditKeyFromCredential>;
+  try {
+    parsed = auditKeyFromCredential(credential);
+  } catch (error) {
+    throw new NodeOperationError(ctx.getNode(), `The Contact Hub Audit Key credential is invalid: ${(error as Error).message}`);
+  }
+  const store = await loadGetStore(ctx)(ctx);
+  const checkpointInterval = ctx.getNodeParameter('checkpointInterval', 0, 1000) as number;
+  const log = new AuditLog(store.db, { key: parsed.key, digestSalt: parsed.digestSalt, checkpointInterval });
+  return { log, key: parsed.key, digestSalt: parsed.digestSalt };
+}
+
+type GetStore = (context: IExecuteFunctions) => Promise<ContactHubStore>;
+
+/**
+ * Loads `getStore` from nodes/shared/store.ts when the node runs.
+ * NOTE: loaded lazily so the package builds while that helper is not yet in the tree; switch to a
+ * plain import once it is.
+ */
+function loadGetStore(ctx: IExecuteFunctions): GetStore {
+  let getStore: GetStore | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    getStore = (require('../../shared/store') as { getStore?: GetStore }).getStore;
+  } catch {
+    getStore = undefined;
+  }
+  if (!getStore) {
+    throw new NodeOperationError(ctx.getNode(), 'The Contact Hub Store helper is missing from this build of n8n-nodes-contact-hub; reinstall the package.');
+  }
+  return getStore;
+}
+
+export type OperationExecutor = (
+  ctx: IExecuteFunctions,
+  audit: AuditContext,
+  item: INodeExecutionData,
+  itemIndex: number,
+) => Promise<INodeExecutionData[]>;
+
+/** Reads a value at a dot path such as `submission.people.0.phones`; undefined when any step is missing. */
+export function readPath(source: unknown, path: string): unknown {
+  let current: unknown = source;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Splits a comma-separated list of field paths, ignoring blanks. */
+export function splitFieldList(text: string): string[] {
+  return text
+    .split(',')
+    .map((field) => field.trim())
+    .filter((field) => field.length > 0);
+}
+
+/** Returns the trimmed string parameter, or undefined when it is empty. */
+export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
+  const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** The actor parameters shared by operations that record who acted. */
+export function readActor(ctx: IExecuteFunctions, itemIndex: number): AuditActor {
+  const type = ctx.getNodeParameter('actorType', itemIndex, 'system') as 'system' | 'person';
+  const id = optionalString(ctx, 'actorId', itemIndex);
+  if (!id) {
+    throw new NodeOperationError(ctx.getNode(), 'Actor ID is empty; enter the system component or the staff identifier of the person acting.', {
+      itemIndex,
+    });
+  }
+  if (type === 'system') return { type, id };
+  return { type, id, name: optionalString(ctx, 'actorName', itemIndex), role: optionalString(ctx, 'actorRole', itemIndex) };
+}
+
+export function passThrough(item: INodeExecutionData, itemIndex: number, extra: IDataObject): INodeExecutionData {
+  return { json: { ...item.json, ...extra }, binary: item.binary, pairedItem: { item: itemIndex } };
+}
