@@ -1,6 +1,7 @@
 /** Field readers shared by the SDM and raw SOH normalisers. Each records drift instead of dropping a value. */
 import type { ContactAddress, ContactTime } from '../contact/types';
 import { looksLikeCode } from './codes';
+import { jsonApiError, type JsonApiError } from './errors';
 import type { DriftCollector } from './drift';
 import { parseContactTime } from './time';
 
@@ -9,6 +10,24 @@ export type Path = ReadonlyArray<string | number>;
 export interface FieldContext {
   drift: DriftCollector;
   receivedAt: Date;
+}
+
+/** iHub sends UUIDs (36 characters); anything far longer is not a submission id and would bloat logs and the ledger. */
+export const MAX_SUBMISSION_ID_LENGTH = 200;
+
+/** Checks a submission id, returning the 422 error for a missing, empty, over-long or non-text one. */
+export function checkSubmissionId(rawId: unknown, pointer: string, documentName: string): JsonApiError | undefined {
+  if (typeof rawId === 'string' && rawId.trim() !== '' && rawId.trim().length <= MAX_SUBMISSION_ID_LENGTH && !/[\u0000-\u001f]/.test(rawId)) {
+    return undefined;
+  }
+  const missing = rawId === undefined;
+  return jsonApiError(
+    422,
+    missing ? 'missing-submission-id' : 'invalid-submission-id',
+    missing ? 'Missing submission id' : 'Invalid submission id',
+    `${documentName} needs a "submissionId" as non-empty text of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters; it identifies the submission for idempotent re-delivery.`,
+    { pointer },
+  );
 }
 
 /** Reads a text field; numbers are accepted as text, other types are reported. */

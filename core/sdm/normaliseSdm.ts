@@ -12,6 +12,7 @@ import type {
 import { isKnownEntityType } from './drift';
 import { jsonApiError, toJsonPointer, type JsonApiError } from './errors';
 import {
+  checkSubmissionId,
   readAddress,
   readBoolean,
   readDate,
@@ -181,19 +182,12 @@ function readSubmission(entry: Entry, ctx: FieldContext, errors: JsonApiError[])
   const attributes = entry.view;
   const path = [...entry.path, 'attributes'];
   const rawId = attributes.submissionId;
-  if (typeof rawId !== 'string' || rawId.trim() === '') {
-    errors.push(
-      jsonApiError(
-        422,
-        rawId === undefined ? 'missing-submission-id' : 'invalid-submission-id',
-        rawId === undefined ? 'Missing submission id' : 'Invalid submission id',
-        'The submission needs a "submissionId" as non-empty text; it identifies the submission for idempotent re-delivery.',
-        { pointer: toJsonPointer([...path, 'submissionId']) },
-      ),
-    );
+  const idError = checkSubmissionId(rawId, toJsonPointer([...path, 'submissionId']), 'The submission');
+  if (idError) {
+    errors.push(idError);
     return undefined;
   }
-  const submission: ContactSubmission = { id: rawId.trim() };
+  const submission: ContactSubmission = { id: (rawId as string).trim() };
   const assign = <K extends keyof ContactSubmission>(key: K, value: ContactSubmission[K] | undefined): void => {
     if (value !== undefined) submission[key] = value;
   };

@@ -8,8 +8,9 @@
 // a real export before relying on raw SOH intake.
 import { z } from 'zod/v4';
 import type { ContactIncident, ContactLocation, ContactObject, ContactPerson, ContactSubmission, PersonRole } from '../contact/types';
-import { jsonApiError, type JsonApiError } from './errors';
+import type { JsonApiError } from './errors';
 import {
+  checkSubmissionId,
   readAddress,
   readBoolean,
   readDate,
@@ -99,26 +100,14 @@ export function normaliseRawSoh(
   const meta = (document.submission ?? document) as Record<string, unknown>;
   const metaPath: Path = document.submission ? ['submission'] : [];
   const rawId = meta.submissionId;
-  if (typeof rawId !== 'string' || rawId.trim() === '') {
-    return {
-      ok: false,
-      errors: [
-        jsonApiError(
-          422,
-          rawId === undefined ? 'missing-submission-id' : 'invalid-submission-id',
-          rawId === undefined ? 'Missing submission id' : 'Invalid submission id',
-          'The raw SOH form needs a "submissionId" as non-empty text; it identifies the submission for idempotent re-delivery.',
-          { pointer: '/' + [...metaPath, 'submissionId'].join('/') },
-        ),
-      ],
-    };
-  }
+  const idError = checkSubmissionId(rawId, '/' + [...metaPath, 'submissionId'].join('/'), 'The raw SOH form');
+  if (idError) return { ok: false, errors: [idError] };
 
   for (const name of Object.keys(document)) {
     if (!TOP_LEVEL_SECTIONS.has(name)) ctx.drift.add('unknown-attribute', [name], `"${name}" is not a raw SOH section we know; it is kept as received.`);
   }
 
-  const submission = readRawSubmission(rawId.trim(), meta, metaPath, ctx);
+  const submission = readRawSubmission((rawId as string).trim(), meta, metaPath, ctx);
   const incident = readRawIncident(document.incidentDetails, ctx);
   const people = readRawPeople(document, ctx);
   const objects = readRawObjects(document, ctx);

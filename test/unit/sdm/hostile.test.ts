@@ -197,3 +197,18 @@ describe('encodings', () => {
     expect(result.contact.people[0].familyName).toBe('Llŷr-Prys');
   });
 });
+
+describe('submission id limits', () => {
+  test('over-long submission id', () => {
+    const document = fixtureJson(VALID);
+    document.included[0].attributes.submissionId = 'a'.repeat(201);
+    const errors = expectRejected(parse(JSON.stringify(document)), 422, 'invalid-submission-id', '/included/0/attributes/submissionId');
+    expect(errors![0].detail).toContain('at most 200 characters');
+  });
+
+  test('submission id with a line break', () => {
+    const document = fixtureJson(VALID);
+    document.included[0].attributes.submissionId = 'abc\ndef';
+    expectRejected(parse(JSON.stringify(document)), 422, 'invalid-submission-id', '/included/0/attributes/submissionId');
+  });
+});
