@@ -12,7 +12,7 @@ export interface FieldContext {
   receivedAt: Date;
 }
 
-/** iHub sends UUIDs (36 characters); anything far longer is not a submission id and would bloat logs and the ledger. */
+/** Submission ids in iHub documents seen so far are UUIDs (36 characters). Far longer text is not an id and would bloat logs and the ledger. */
 export const MAX_SUBMISSION_ID_LENGTH = 200;
 
 /** Checks a submission id, returning the 422 error for a missing, empty, over-long or non-text one. */
