@@ -24,6 +24,7 @@ import {
   sticky,
   TemplateNode,
 } from './nodes';
+import { RECONCILER_TEMPLATE_FILE, RECONCILER_TEMPLATE_KEY, reconcilerTemplate } from './reconciler';
 
 export interface TemplateWorkflow {
   name: string;
@@ -49,6 +50,7 @@ export const TEMPLATE_FILES = {
   emailToChs: 'email-fallback-to-chs',
   operatorReview: 'operator-review',
   errorHandler: 'error-handler',
+  [RECONCILER_TEMPLATE_KEY]: RECONCILER_TEMPLATE_FILE,
 } as const;
 
 export type TemplateKey = keyof typeof TEMPLATE_FILES;
@@ -729,6 +731,7 @@ export function buildTemplates(): Record<TemplateKey, TemplateWorkflow> {
     emailToChs: emailTemplate(),
     operatorReview: operatorReviewTemplate(),
     errorHandler: errorHandlerTemplate(),
+    [RECONCILER_TEMPLATE_KEY]: reconcilerTemplate(),
   };
 }
 
