@@ -21,6 +21,7 @@ export class ChsApi implements ICredentialType {
 
   icon = { light: 'file:chsApi.svg', dark: 'file:chsApi.dark.svg' } as const;
 
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- a full URL, not an n8n docs slug
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/contracts/chs-mapping.md';
 
   properties: INodeProperties[] = [
@@ -55,6 +56,7 @@ export class ChsApi implements ICredentialType {
     {
       displayName: 'Token URL',
       name: 'tokenUrl',
+      // eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing -- a URL, not a secret
       type: 'string',
       default: '',
       placeholder: 'https://chs.force.example/oauth/token',
@@ -91,7 +93,7 @@ export class ChsApi implements ICredentialType {
       displayName: 'Access Token',
       name: 'accessToken',
       type: 'hidden',
-      typeOptions: { expirable: true },
+      typeOptions: { expirable: true, password: true },
       default: '',
     },
   ];

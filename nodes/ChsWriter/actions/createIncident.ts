@@ -11,6 +11,7 @@ import type { ChsPriority, Incident } from '../../../core/chs/contract';
 import { buildCreateIncidentRequest, ChsMappingError, type CreateIncidentOverrides } from '../../../core/chs/mapping';
 import type { OpeningCodeRule } from '../../../core/chs/openingCodes';
 import { deriveIdempotencyKey, retryInfoFromError, type HttpResult } from '../../shared/http';
+import { toNodeError } from '../../shared/items';
 import { markWrittenToChs } from '../ledger';
 import { chsRequest, findIncidentBySubmission, type ChsSettings } from '../transport';
 import { existingChs, logContext, optionalString, readSubmissionId } from './common';
@@ -68,7 +69,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
       overrides: readOverrides(context, itemIndex),
     });
   } catch (error) {
-    if (!(error instanceof ChsMappingError)) throw error;
+    if (!(error instanceof ChsMappingError)) throw toNodeError(context, error, itemIndex);
     throw new NodeOperationError(context.getNode(), error.message, {
       itemIndex,
       description: 'Correct the named fields with an override or fix the opening code table.',
@@ -107,7 +108,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
     });
   } catch (error) {
     const recovered = retryInfoFromError(error).httpCode === '409' ? await lookUp() : undefined;
-    if (!recovered) throw error;
+    if (!recovered) throw toNodeError(context, error, itemIndex);
     result = recovered;
   }
 
