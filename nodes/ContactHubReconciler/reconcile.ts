@@ -39,7 +39,7 @@ export interface ReconcileOptions {
   now?: () => Date;
 }
 
-/** What the reconciler adds to each item it emits. */
+/** The progress record the reconciler adds to each item it emits, as `reconcile`. */
 export interface ReconcileDetails {
   /** Ledger state when the entry was claimed. */
   state: LedgerState;
