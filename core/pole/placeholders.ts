@@ -14,6 +14,7 @@ export type PlaceholderKind =
   | 'reference-like'
   | 'initial-only';
 
+/** Placeholder lists. Build a new object to change them: each object is normalised once and cached. */
 export interface PlaceholderRules {
   /** Whole values, compared after `normaliseForComparison` with spaces removed (`"N/K"` → `nk`). */
   placeholderValues: string[];
@@ -65,6 +66,29 @@ export function normaliseForComparison(value: string): string {
  */
 const REFERENCE_PATTERNS: RegExp[] = [/\d/, /^(cad|crn|crime|ref|reference|incident|occ|urn)\b/i];
 
+interface CompiledRules {
+  /** Whole placeholder values, normalised and without spaces. */
+  placeholderSet: Set<string>;
+  /** Single words that are placeholders or non-identifying. */
+  wordSet: Set<string>;
+}
+
+// Normalised once per rules object, because the same rules are checked for every field of every person.
+const compiledRules = new WeakMap<PlaceholderRules, CompiledRules>();
+
+function compileRules(rules: PlaceholderRules): CompiledRules {
+  let compiled = compiledRules.get(rules);
+  if (!compiled) {
+    const placeholders = rules.placeholderValues.map((entry) => normaliseForComparison(entry));
+    compiled = {
+      placeholderSet: new Set(placeholders.map((entry) => entry.replace(/ /g, ''))),
+      wordSet: new Set([...rules.nonIdentifyingWords.map((entry) => normaliseForComparison(entry)), ...placeholders.filter((entry) => !entry.includes(' '))]),
+    };
+    compiledRules.set(rules, compiled);
+  }
+  return compiled;
+}
+
 export interface PlaceholderCheck {
   rejected: boolean;
   kind?: PlaceholderKind;
@@ -88,15 +112,11 @@ export function checkPlaceholder(
   if (normalised === '') return { rejected: true, kind: 'punctuation-only' };
 
   const compact = normalised.replace(/ /g, '');
-  const placeholderSet = new Set(rules.placeholderValues.map((entry) => normaliseForComparison(entry).replace(/ /g, '')));
+  const { placeholderSet, wordSet } = compileRules(rules);
   if (placeholderSet.has(compact)) return { rejected: true, kind: 'placeholder' };
   if (/^([a-z])\1+$/.test(compact) && compact.length >= 2) return { rejected: true, kind: 'repeated-letter' };
 
   const words = normalised.split(' ');
-  const wordSet = new Set([
-    ...rules.nonIdentifyingWords.map((entry) => normaliseForComparison(entry)),
-    ...rules.placeholderValues.map((entry) => normaliseForComparison(entry)).filter((entry) => !entry.includes(' ')),
-  ]);
   const allPlaceholderWords = words.every((word) => wordSet.has(word));
 
   if (allPlaceholderWords) return { rejected: true, kind: 'non-identifying-word' };
