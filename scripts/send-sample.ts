@@ -1,6 +1,6 @@
 /**
  * Sends an SDM document to the demo's iHub Standard API endpoint, as iHub would, and prints the
- * answer and the force reference. Run it while `npm start` is running:
+ * response and the force reference. Run it while `npm start` is running:
  *
  *   npx tsx scripts/send-sample.ts [file] [--new-id]
  *

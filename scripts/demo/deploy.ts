@@ -1,11 +1,11 @@
 /**
- * Deploys the template workflows into a running n8n: creates the credentials (store, SOH API,
- * CHS, Athena, audit key, and IMAP/SMTP when a mail server is given), creates the data tables
- * the templates write to, attaches the credentials to each node in memory (the files in
- * `workflows/` never hold credentials), creates the workflows through the public API and
- * publishes them. The demo (`npm start`), the end-to-end tests and the benchmarks all use it.
+ * Deploys the template workflows into a running n8n through its public API. It creates the
+ * credentials (store, SOH API, CHS, Athena, audit key, and IMAP and SMTP when a mail server is
+ * given) and the data tables the templates write to. It attaches the credentials to each node in
+ * memory, because the files in `workflows/` never hold credentials, then creates and publishes the
+ * workflows. The demo (`npm start`), the end-to-end tests and the benchmarks all use it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import axios from 'axios';
 import type { N8nInstance } from '../n8n/harness';
@@ -262,9 +262,4 @@ export async function updateWorkflow(n8n: N8nInstance, id: string, workflow: Tem
     settings: workflow.settings,
   });
   await n8n.publishWorkflow(id);
-}
-
-/** A fresh submission id, for tests and `send-sample` re-sends of a sample document. */
-export function newSubmissionId(): string {
-  return randomUUID();
 }

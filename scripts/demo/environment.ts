@@ -23,7 +23,7 @@ export interface ContactHubEnvironmentOptions {
   dataDir: string;
   /** 0 or omitted: free ports. */
   ports?: { n8n?: number; chs?: number; athena?: number };
-  /** Where the simulators log each request; a file in `dataDir` when omitted. */
+  /** Destination of the simulators' request log; a file in `dataDir` when omitted. */
   simulatorLog?: RequestLogDestination;
   /** Passed to `deployTemplates`. */
   templates?: DeployOptions['templates'];
@@ -89,7 +89,8 @@ export async function startContactHubEnvironment(options: ContactHubEnvironmentO
     cleanups.push(() => mail.close());
 
     step('Starting n8n with this package installed (the first run installs n8n, about 5 minutes)');
-    const n8n = await startN8n({ userFolder: path.join(options.dataDir, 'n8n'), port: options.ports?.n8n });
+    // Europe/London, so times that n8n shows and forms record are UK times.
+    const n8n = await startN8n({ userFolder: path.join(options.dataDir, 'n8n'), port: options.ports?.n8n, env: { GENERIC_TIMEZONE: 'Europe/London' } });
     cleanups.push(() => n8n.stop());
     const owner = await n8n.setupOwner();
 

@@ -1,8 +1,8 @@
 /**
- * A local mail server for the email-path tests: an in-memory IMAP mailbox (hoodiecrow-imap) that
- * n8n's Email Trigger (IMAP) polls, and an SMTP server (smtp-server) that keeps every message n8n's
- * Send Email node delivers, such as manual-handling notices to the contact centre. Both listen on
- * 127.0.0.1 on free ports and hold nothing on disk.
+ * A local mail server for the demo and the email-path tests. An in-memory IMAP mailbox
+ * (hoodiecrow-imap) is what n8n's Email Trigger (IMAP) reads. An SMTP server (smtp-server) keeps
+ * every message that n8n's Send Email node delivers, such as manual-handling notices to the contact
+ * centre. Both listen on free ports of 127.0.0.1 and write nothing to disk.
  */
 import { AddressInfo, Server } from 'node:net';
 import { SMTPServer } from 'smtp-server';

@@ -185,7 +185,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     }),
   );
 
-  // The trigger answers manual-handling submissions itself, so only accepted ones reach the Respond node.
+  // The trigger responds to manual-handling submissions itself, so only accepted ones reach the Respond node.
   canvas.connect(trigger, received, 0);
   canvas.connect(trigger, received, 1);
   canvas.connect(received, routing);
@@ -570,7 +570,7 @@ function operatorReviewTemplate(): TemplateWorkflow {
       `${PACKAGE}.chsWriter`,
       1,
       [X, MAIN_Y],
-      // Get Incident only logs the submission id, and the form does not ask for it, so the reference stands in.
+      // Get Incident only logs the submission id, and the form does not ask for it, so the reference is logged instead.
       { operation: 'getIncident', submissionId: '={{ $json.reference }}', incidentId: '={{ $json.incidentId.trim() }}' },
       { onError: 'continueErrorOutput' },
     ),

@@ -54,7 +54,7 @@ export const PERSON_REVIEW_COLUMNS = [
 export const CONTACT_CENTRE_ADDRESS = 'contact-centre@example.com';
 export const SENDER_ADDRESS = 'contact-hub@example.com';
 
-/** A UUID-shaped id derived from the template and node name, so regenerating a template gives the same file. */
+/** Derive a UUID-shaped id from the template and node name, so regenerating a template gives the same file. */
 export function stableId(templateKey: string, name: string): string {
   const hex = createHash('sha256').update(`${templateKey}:${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -72,7 +72,7 @@ export function node(
   return { parameters, id: stableId(templateKey, name), name, type, typeVersion, position, ...extra };
 }
 
-/** A sticky note; `width` and `height` are in canvas pixels. */
+/** Build a sticky note; `size` is width and height in canvas pixels. */
 export function sticky(
   templateKey: string,
   name: string,
