@@ -46,6 +46,8 @@ const VERIFY_PAGE_SIZE = 5000;
 export interface AuditLogOptions {
   /** Signs checkpoints and the head. Needed by append, checkpoint, eraseContent and retentionSweep. */
   key?: AuditKey;
+  /** Earlier keys, by key id, whose signatures on the current head are accepted after a key rotation. */
+  previousKeys?: AuditKey[];
   /** Per-deployment secret for keyed digests. Needed when events carry digest values or content. */
   digestSalt?: string;
   /** Writes a checkpoint whenever the sequence reaches a multiple of this; 0 turns automatic checkpoints off. */
@@ -372,10 +374,13 @@ export class AuditLog {
       return undefined;
     }
 
-    // NOTE: a head signed with another key id (after key rotation) is checked for position only, because that key is not at hand.
-    if (head.keyId === key.keyId) {
-      const problem = checkSignature(head, headSigningPayload(head), [key]);
-      if (problem) throw new AuditChainError(`The signed head of the audit log cannot be trusted: ${problem}. Run Verify Chain before appending.`);
+    // A head whose signature cannot be checked is rejected too; otherwise a head forged under an
+    // invented key id would be re-signed by this append and the tampering before it would be hidden.
+    const problem = checkSignature(head, headSigningPayload(head), [key, ...(this.options.previousKeys ?? [])]);
+    if (problem) {
+      throw new AuditChainError(
+        `The signed head of the audit log cannot be trusted: ${problem}. After a key rotation, supply the earlier key as a previous key; otherwise run Verify Chain before appending.`,
+      );
     }
     if (!last || last.sequence !== head.sequence || last.hash !== head.headHash) {
       throw new AuditChainError(

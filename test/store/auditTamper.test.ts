@@ -322,6 +322,27 @@ describe.each(TARGET_FACTORIES)('audit log tampering on %s', (dialect, makeTarge
     expect(report.firstProblem?.kind).toBe('content-mismatch');
   });
 
+  it('refuses to append over a head under an unknown key', async () => {
+    await disableTriggers();
+    await store.db.execute('DELETE FROM audit_events WHERE sequence > 10');
+    const forgerKey = createAuditKey({ keyId: 'invented-key', algorithm: 'hmac-sha256', secret: 'forger-secret-forger-secret-forger-secret' });
+    await upsertHead(store.db, signHead({ sequence: 10, headHash: events[9].hash, checkpointCount: 2, signedAt: new Date().toISOString() }, forgerKey));
+
+    await expect(log.append(sampleEvents(1))).rejects.toThrow(/key "invented-key", which was not supplied/);
+  });
+
+  it('accepts a head under a previous key after rotation', async () => {
+    const newKey = createAuditKey({ keyId: 'audit-test-2', algorithm: 'hmac-sha256', secret: 'second-secret-for-audit-chain-0123456789' });
+    await expect(new AuditLog(store.db, { key: newKey, digestSalt }).append(sampleEvents(1))).rejects.toThrow(AuditChainError);
+
+    const rotated = new AuditLog(store.db, { key: newKey, previousKeys: [key], digestSalt, checkpointInterval: 5 });
+    const [appended] = await rotated.append(sampleEvents(1));
+    expect(appended.sequence).toBe(13);
+
+    const report = await rotated.verify({ key: [key, newKey], digestSalt });
+    expect(report.problems).toEqual([]);
+  });
+
   it('refuses to append on top of a truncated chain', async () => {
     await disableTriggers();
     await store.db.execute('DELETE FROM audit_events WHERE sequence = 12');

@@ -1,4 +1,4 @@
-/** What every Audit Logger operation works with: the audit log, the key, and item helpers. */
+/** Shared parts of the Audit Logger operations: the opened audit log, the key, and item helpers. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { AuditLog, auditKeyFromCredential, type AuditActor, type AuditKey } from '../../../core/audit';
 import type { ContactHubStore } from '../../../core/store/types';
@@ -79,7 +79,7 @@ export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: 
   return text === '' ? undefined : text;
 }
 
-/** The actor parameters shared by operations that record who acted. */
+/** Reads the actor parameters shared by the operations that record who acted. */
 export function readActor(ctx: IExecuteFunctions, itemIndex: number): AuditActor {
   const type = ctx.getNodeParameter('actorType', itemIndex, 'system') as 'system' | 'person';
   const id = optionalString(ctx, 'actorId', itemIndex);
