@@ -16,8 +16,8 @@ module.exports = {
   projects: [
     project('unit', ['test/unit']),
     project('store', ['test/store']),
-    // A real n8n takes about 15 to 60 seconds to start and answer.
-    project('n8n', ['test/n8n'], { testTimeout: 300_000 }),
-    project('browser', ['test/browser'], { testTimeout: 300_000 }),
+    // Test files here set their own timeouts (jest.setTimeout): a real n8n takes 15 to 60 seconds to start.
+    project('n8n', ['test/n8n']),
+    project('browser', ['test/browser']),
   ],
 };

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,6 +123,19 @@ export interface ExecutionSummary {
   };
 }
 
+/** The run data `n8n execute --rawOutput` prints. */
+export interface CliRunResult {
+  status?: string;
+  finished?: boolean;
+  data: {
+    resultData: {
+      runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: { message: string } }>>;
+      error?: { message: string; description?: string };
+      lastNodeExecuted?: string;
+    };
+  };
+}
+
 interface HarnessState {
   pid: number;
   port: number;
@@ -180,6 +193,9 @@ export class N8nInstance {
   private owner: OwnerSession | undefined;
 
   private readonly http: AxiosInstance;
+
+  /** Set for a temporary user folder the harness created; CONTACT_HUB_KEEP_N8N=1 keeps it for debugging. */
+  removeUserFolderOnStop = false;
 
   constructor(
     readonly pid: number,
@@ -372,12 +388,34 @@ export class N8nInstance {
     }
   }
 
+  /**
+   * Runs a workflow once with `n8n execute` (a separate n8n process on the same database),
+   * which also runs workflows that start with a Manual Trigger and cannot be published.
+   * Returns the run data; a failed run is returned too, with `data.resultData.error` set.
+   */
+  async executeWorkflow(workflowId: string): Promise<CliRunResult> {
+    let output: string;
+    try {
+      output = await this.runCli(['execute', `--id=${workflowId}`, '--rawOutput'], { N8N_LOG_LEVEL: 'info' });
+    } catch (error) {
+      // n8n exits non-zero when the run fails but still prints the run data.
+      output = (error as Error).message;
+    }
+    const start = output.indexOf('\n{');
+    const json = start >= 0 ? output.slice(start + 1) : output.startsWith('{') ? output : undefined;
+    const end = json?.lastIndexOf('\n}');
+    if (json === undefined || end === undefined || end < 0) throw new Error(`n8n execute --id=${workflowId} printed no run data:\n${output}`);
+    return JSON.parse(json.slice(0, end + 2)) as CliRunResult;
+  }
+
   /** Runs an n8n CLI command against this instance's user folder and database. */
-  async runCli(args: string[]): Promise<string> {
+  async runCli(args: string[], env: Record<string, string> = {}): Promise<string> {
     const entryPoint = ensureN8nInstalled();
+    // A CLI process that starts a task runner needs its own broker port next to the running server.
+    const brokerPort = String(await findFreePort());
     try {
       const { stdout } = await execFileAsync(node24Binary(), [entryPoint, ...args], {
-        env: this.env,
+        env: { ...this.env, N8N_RUNNERS_BROKER_PORT: brokerPort, ...env },
         maxBuffer: 64 * 1024 * 1024,
         timeout: 120_000,
       });
@@ -404,6 +442,7 @@ export class N8nInstance {
     if (isAlive(this.pid)) killGroup(this.pid, 'SIGKILL');
     if (exited) await exited;
     unregisterForExit(this.pid);
+    if (this.removeUserFolderOnStop) rmSync(this.userFolder, { recursive: true, force: true });
   }
 
   /** Lets n8n outlive this process (the CLI's `start`); stop it later with `attachN8n(userFolder)?.stop()`. */
@@ -439,12 +478,17 @@ function unregisterForExit(pid: number): void {
 }
 
 export function n8nEnvironment(userFolder: string, port: number, brokerPort: number, extra: Record<string, string> = {}): Record<string, string> {
+  // Settings of the calling process must not leak in: jest sets NODE_ENV=test, with which n8n exits at start-up.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('N8N_')),
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !entry[0].startsWith('N8N_') && !entry[0].startsWith('JEST_') && entry[0] !== 'NODE_ENV',
+    ),
   );
   return {
     ...inherited,
     ...OFFLINE_ENV,
+    NODE_ENV: 'production',
     N8N_USER_FOLDER: userFolder,
     N8N_LISTEN_ADDRESS: HOST,
     N8N_HOST: HOST,
@@ -458,6 +502,15 @@ export function n8nEnvironment(userFolder: string, port: number, brokerPort: num
     PATH: `${path.dirname(node24Binary())}:${process.env.PATH ?? ''}`,
     ...extra,
   };
+}
+
+/** n8n 2.41.1 logs a package it cannot load and starts without it; fail fast with n8n's reason instead. */
+function assertPackageLoaded(logFile: string, packageName: string): void {
+  const lines = readFileSync(logFile, 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(`Failed to load package "${packageName}"`));
+  if (index < 0) return;
+  const reason = lines.slice(index, index + 30).find((line) => /^\w*Error\b/.test(line)) ?? lines[index];
+  throw new Error(`n8n could not load ${packageName}: ${reason}. Run \`npm run build\` and fix the build errors; full log: ${logFile}`);
 }
 
 async function waitUntilReady(instance: N8nInstance, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -515,6 +568,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
   registerForExit(child.pid);
 
   const instance = Object.assign(new N8nInstance(child.pid, port, userFolder, logFile, env, child), { installedPackage });
+  instance.removeUserFolderOnStop = options.userFolder === undefined && options.logFile === undefined && process.env.CONTACT_HUB_KEEP_N8N !== '1';
   writeFileSync(
     path.join(userFolder, STATE_FILE),
     JSON.stringify({ pid: child.pid, port, userFolder, logFile } satisfies HarnessState, null, 2),
@@ -522,7 +576,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
   try {
     await waitUntilReady(instance, child, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    if (installedPackage) assertPackageLoaded(logFile, installedPackage.name);
   } catch (error) {
+    // Keep the user folder, so the log that the error points to is still there.
+    instance.removeUserFolderOnStop = false;
     await instance.stop();
     throw error;
   }

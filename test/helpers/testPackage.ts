@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { REPO_ROOT } from './runWorkflow';
+// Not imported from runWorkflow, so harness tests that start a real n8n do not load n8n-core.
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface TestPackageSpec {
   /** Package name; community packages must be named `n8n-nodes-*`. */

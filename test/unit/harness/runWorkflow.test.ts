@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { INode, INodeParameters } from 'n8n-workflow';
+
 import { runWorkflow } from '../../helpers/runWorkflow';
 import { createTestPackage, type TestPackage } from '../../helpers/testPackage';
 
@@ -106,8 +108,8 @@ class Fail {
 module.exports = { Fail };
 `;
 
-function node(name: string, type: string, parameters: Record<string, unknown> = {}, x = 0) {
-  return { id: name, name, type, typeVersion: 1, position: [x, 0] as [number, number], parameters };
+function node(name: string, type: string, parameters: INodeParameters = {}, x = 0): INode {
+  return { id: name, name, type, typeVersion: 1, position: [x, 0], parameters };
 }
 
 function chain(...names: string[]) {
@@ -292,7 +294,7 @@ describe('runWorkflow', () => {
   });
 
   test('keeps going when the node continues on fail', async () => {
-    const failing = { ...node('Fail', `${PACKAGE}.fail`, {}, 200), onError: 'continueRegularOutput' as const };
+    const failing: INode = { ...node('Fail', `${PACKAGE}.fail`, {}, 200), onError: 'continueRegularOutput' };
     const result = await runWorkflow({
       packageDirs: [testPackage.dir],
       workflow: { nodes: [node('Start', 'n8n-nodes-base.manualTrigger'), failing, node('Echo', `${PACKAGE}.echo`, {}, 400)], connections: chain('Start', 'Fail', 'Echo') },
