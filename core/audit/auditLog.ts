@@ -374,8 +374,8 @@ export class AuditLog {
       return undefined;
     }
 
-    // A head whose signature cannot be checked is rejected too; otherwise a head forged under an
-    // invented key id would be re-signed by this append and the tampering before it would be hidden.
+    // A head whose signature cannot be checked is rejected too. Otherwise this append would re-sign
+    // a head forged under an invented key id, and hide the tampering before it.
     const problem = checkSignature(head, headSigningPayload(head), [key, ...(this.options.previousKeys ?? [])]);
     if (problem) {
       throw new AuditChainError(
