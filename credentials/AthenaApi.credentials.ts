@@ -10,7 +10,7 @@ import type {
 /**
  * Access to the force's Athena interface (or the Athena simulator) as described in
  * docs/contracts/athena.openapi.yaml: an API key header, or an OAuth2 client-credentials token
- * that n8n fetches before the first request and again when Athena answers 401.
+ * that n8n fetches before the first request and again when Athena returns 401.
  */
 export class AthenaApi implements ICredentialType {
   name = 'athenaApi';

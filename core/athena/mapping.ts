@@ -36,7 +36,7 @@ const OBJECT_TYPES: Record<string, ObjectType> = {
 const ADDRESS_TEXT_FIELDS = ['uprn', 'buildingName', 'buildingNumber', 'flat', 'street', 'locality', 'town', 'county', 'postcode', 'country', 'description'] as const;
 const ADDRESS_NUMBER_FIELDS = ['latitude', 'longitude', 'easting', 'northing'] as const;
 
-/** Copies the address fields the contract knows, dropping empty strings and non-finite numbers. */
+/** Copies the address fields the contract defines, dropping empty strings and non-finite numbers. */
 export function toAthenaAddress(address: ContactAddress): Address {
   const result: Address = {};
   for (const field of ADDRESS_TEXT_FIELDS) {

@@ -84,7 +84,14 @@ export class AthenaClient {
   async createOccurrence(request: CreateOccurrenceRequest, idempotencyKey: string): Promise<HttpResult<Occurrence>> {
     const submissionId = request.externalKeys.submissionId;
     return this.send<Occurrence>(`create the occurrence for submission ${submissionId}`, { method: 'POST', path: '/occurrences', body: request }, idempotencyKey, async () => {
-      const existing = await this.findOccurrences(submissionId).catch(() => []);
+      let existing: Occurrence[];
+      try {
+        existing = await this.findOccurrences(submissionId);
+      } catch (error) {
+        // The create is retried with the same Idempotency-Key anyway, so a failed lookup only costs this shortcut.
+        this.context.logger.warn('Athena Writer: occurrence lookup before retry failed', { ...this.options.logContext, error: (error as Error).message });
+        return undefined;
+      }
       if (existing.length === 0) return undefined;
       return { statusCode: 200, body: existing[0], headers: {}, attempts: 1, replayed: true };
     });

@@ -66,7 +66,9 @@ export function readContact(context: IExecuteFunctions, itemIndex: number, item:
   if (!Array.isArray(json.locations)) throw fail('locations', 'an array');
   if (typeof json.receivedAt !== 'string') throw fail('receivedAt', 'an ISO 8601 time');
   json.people.forEach((person, index) => {
-    if (!person || typeof person.id !== 'string' || !Array.isArray(person.roles)) throw fail(`people[${index}]`, 'a person with an id and roles');
+    if (!person || typeof person.id !== 'string' || !Array.isArray(person.roles) || person.roles.length === 0) {
+      throw fail(`people[${index}]`, 'a person with an id and at least one role');
+    }
   });
   return json as CanonicalContact;
 }

@@ -94,7 +94,7 @@ function checkNominalStandard(request: CreateNominalRequest): SimError | undefin
   };
 }
 
-/** Starts the simulator. Resolves once it listens; `url` holds the base URL. */
+/** Starts the simulator and resolves once it listens. `url` contains the base URL. */
 export async function startAthenaSimulator(options: AthenaSimulatorOptions): Promise<AthenaSimulator> {
   const db = openSimulatorDatabase(options.databasePath);
   const store = new AthenaStore(db);

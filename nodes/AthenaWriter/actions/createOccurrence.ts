@@ -151,7 +151,7 @@ async function handlePerson(
 ): Promise<PersonOutcome> {
   const submissionId = contact.submission.id;
   const keys = externalKeysFor(contact, reference, person.id);
-  const roles = person.roles.length > 0 ? person.roles : (['victim'] as NominalRole[]);
+  const roles: NominalRole[] = person.roles;
 
   let candidates: Nominal[] = [];
   let ownNominal: Nominal | undefined;

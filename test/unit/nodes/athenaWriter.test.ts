@@ -224,6 +224,13 @@ describe('Athena Writer create occurrence', () => {
     await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string');
   });
 
+  test('person without a role is rejected', async () => {
+    await expect(run([item(contact('sub-norole', [reporter({ roles: [] })]))])).rejects.toThrow(
+      'Item 0 has no valid people[0]: expected a person with an id and at least one role',
+    );
+    expect((await counts()).occurrences).toBe(0);
+  });
+
   test('continue on fail keeps going', async () => {
     const broken = { ...(contact('x', []) as unknown as IDataObject), people: 'nobody' };
     const { outputs } = await run([{ json: broken }, item(contact('sub-ok', [reporter()]))], {}, { continueOnFail: true });

@@ -19,7 +19,7 @@ let directory: string;
 let packageDir: string;
 let simulator: AthenaSimulator;
 
-/** A package folder listing only the Athena Writer, so other nodes' build state cannot affect this test. */
+/** Writes a package folder listing only the Athena Writer, so other nodes' build state cannot affect this test. */
 function writeAthenaOnlyPackage(): string {
   if (!existsSync(join(REPO_ROOT, NODE_FILE))) throw new Error(`${NODE_FILE} is missing: run npm run build before this test.`);
   const dir = join(directory, 'package');
@@ -65,7 +65,7 @@ const contact = (submissionId: string, people: IDataObject[]): IDataObject => ({
 const person = (overrides: IDataObject): IDataObject => ({ emails: [], phones: [], description: {}, policeIdentifiers: {}, attributes: {}, ...overrides });
 
 describe('Athena Writer in the n8n engine', () => {
-  test('writes, reviews and resolves expressions', async () => {
+  test('writes and resolves default expressions', async () => {
     const client = new SimulatorClient(simulator.url);
     const reporter = person({
       id: 'person.personReporting.1',
