@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/simulators.ts                 # CHS on 5681, Athena on 5682
  *   npx tsx scripts/simulators.ts --chs-port 0    # free port, printed on start
- *   npx tsx scripts/simulators.ts --data-dir .sim --log .sim/requests.log
+ *   npx tsx scripts/simulators.ts --data-dir .run/sim --log .run/sim/requests.log
  *
  * Credentials come from the environment, with development defaults: CHS_SIM_API_KEY,
  * CHS_SIM_CLIENT_ID and CHS_SIM_CLIENT_SECRET for CHS; ATHENA_SIM_API_KEY, ATHENA_SIM_CLIENT_ID and
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     options: {
       'chs-port': { type: 'string', default: String(CHS_SIMULATOR_PORT) },
       'athena-port': { type: 'string', default: String(DEFAULT_ATHENA_PORT) },
-      'data-dir': { type: 'string', default: '.simulators' },
+      'data-dir': { type: 'string', default: '.run/simulators' },
       log: { type: 'string' },
     },
   });

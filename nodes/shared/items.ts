@@ -7,7 +7,7 @@
  *   })];
  *
  * With continue-on-fail an item that fails becomes an output item holding the input fields plus
- * `error: { message, description?, httpCode?, ...describeFailure() }`. Without it the first failure
+ * `error: { message, description?, httpCode?, ...describeFailure() }` and any `failureFields()`. Without it the first failure
  * stops the node: NodeApiError and NodeOperationError are rethrown with the item index set, and any
  * other error is wrapped in a NodeOperationError.
  */
@@ -24,6 +24,8 @@ export type ItemOperation = (item: INodeExecutionData, itemIndex: number) => Pro
 export interface ProcessItemsOptions {
   /** Extra fields for the error of a failed item, e.g. `{ submissionId, retryable }`. */
   describeFailure?: (error: unknown, item: INodeExecutionData, itemIndex: number) => IDataObject;
+  /** Extra top-level fields for a failed item, e.g. `manualHandling`. Applied after `describeFailure`. */
+  failureFields?: (error: unknown, item: INodeExecutionData, details: IDataObject) => IDataObject;
 }
 
 function isExecutionData(value: IDataObject | INodeExecutionData): value is INodeExecutionData {
@@ -63,7 +65,8 @@ export async function processItems(
         ...(nodeError instanceof NodeApiError && nodeError.httpCode ? { httpCode: nodeError.httpCode } : {}),
         ...(options.describeFailure?.(error, item, itemIndex) ?? {}),
       };
-      output.push({ json: { ...item.json, error: details }, pairedItem: { item: itemIndex } });
+      const extra = options.failureFields?.(error, item, details) ?? {};
+      output.push({ json: { ...item.json, ...extra, error: details }, pairedItem: { item: itemIndex } });
     }
   }
   return output;

@@ -1,5 +1,6 @@
 /** Dispatches each item to the selected CHS Writer operation through the shared item loop. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { ManualHandling } from '../../../core/contact/types';
 import { retryInfoFromError } from '../../shared/http';
 import { processItems } from '../../shared/items';
 import type { ChsOperation } from '../description';
@@ -16,6 +17,13 @@ const OPERATIONS: Record<ChsOperation, Operation> = {
   updateIncident,
   addLogEntry,
   getIncident,
+};
+
+const OPERATION_VERBS: Record<ChsOperation, string> = {
+  createIncident: 'create the incident',
+  updateIncident: 'update the incident',
+  addLogEntry: 'add the log entry',
+  getIncident: 'read the incident',
 };
 
 function submissionIdOf(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): string | undefined {
@@ -54,6 +62,15 @@ export async function route(context: IExecuteFunctions): Promise<INodeExecutionD
           retryable: info.retryable,
           ...(info.attempts !== undefined ? { attempts: info.attempts } : {}),
         };
+      },
+      failureFields: (_error, _item, details) => {
+        if (details.retryable !== false) return {};
+        const manualHandling: ManualHandling = {
+          code: 'chs-write-failed',
+          reason: `The CHS Writer could not ${OPERATION_VERBS[operationName]} for submission ${String(details.submissionId ?? 'unknown')}, and a retry will not help: ${String(details.message)}. Key it into the CHS by hand, or correct the data and run the item again.`,
+          at: new Date().toISOString(),
+        };
+        return { manualHandling: manualHandling as unknown as IDataObject };
       },
     },
   );

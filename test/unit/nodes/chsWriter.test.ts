@@ -203,6 +203,7 @@ describe('CHS Writer against the CHS simulator', () => {
     const error = result.json('CHS Writer')[0].error as IDataObject;
     expect(error).toMatchObject({ submissionId: bicycle.submission.id, retryable: true, attempts: 3, operation: 'createIncident' });
     expect(error.message).toMatch(/CHS failed to create an incident for submission .*: HTTP 500/);
+    expect(result.json('CHS Writer')[0].manualHandling).toBeUndefined();
     // Three create attempts and, between them, two lookups by submission id.
     expect((await control.stats()).requestsByStatus['500']).toBe(5);
   });
@@ -216,6 +217,7 @@ describe('CHS Writer against the CHS simulator', () => {
     const error = result.json('CHS Writer')[0].error as IDataObject;
     expect(error).toMatchObject({ submissionId: bicycle.submission.id, retryable: false, attempts: 1 });
     expect(error.message).toMatch(/HTTP 404 \(incident-not-found/);
+    expect(result.json('CHS Writer')[0].manualHandling).toMatchObject({ code: 'chs-write-failed' });
     expect(result.outputs['CHS Writer'][0][0].pairedItem).toEqual({ item: 0 });
   });
 
