@@ -1,10 +1,11 @@
 import axios from 'axios';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { CanonicalContact, ContactPerson } from '../../../core/contact/types';
 import type { PersonDecision } from '../../../core/pole';
+import { parseSubmission } from '../../../core/sdm';
 import { retryInfoFromError } from '../../../nodes/shared/http';
 import { SimulatorClient } from '../../../simulators/common';
 import { startAthenaSimulator, type AthenaSimulator } from '../../../simulators/athena/server';
@@ -245,6 +246,28 @@ describe('Athena Writer create occurrence', () => {
     const text = JSON.stringify(logs);
     expect(text).toMatch(/sub-logs/);
     expect(text).not.toMatch(/Kieran|Lowther|7700|example\.com|Moulsham/);
+  });
+});
+
+describe('Athena Writer with parsed SDM documents', () => {
+  test('every intake fixture writes cleanly, twice', async () => {
+    const folder = join(__dirname, '..', '..', 'fixtures', 'sdm');
+    const contacts = readdirSync(folder)
+      .map((name) => parseSubmission(readFileSync(join(folder, name)), { source: 'standard-api' }))
+      .flatMap((result) => (result.ok ? [result.contact] : []));
+    expect(contacts.length).toBeGreaterThan(3);
+
+    const items = contacts.map((parsed) => item(parsed));
+    const first = await run(items);
+    const decisions = first.outputs[0].flatMap((output) => decisionsOf(output));
+    const created = decisions.filter((decision) => decision.action === 'create').length;
+    const linked = decisions.filter((decision) => decision.action === 'link').length;
+    const described = decisions.filter((decision) => decision.action === 'attach-as-text').length;
+    const afterFirst = await counts();
+    expect(afterFirst).toEqual({ occurrences: contacts.length, nominals: created, links: created + linked, descriptions: described });
+
+    await run(items);
+    expect(await counts()).toEqual(afterFirst);
   });
 });
 
