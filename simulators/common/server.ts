@@ -198,6 +198,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const writeLog = createRequestLogger(options.name, options.log ?? 'silent');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let stats = emptyStats();
+  const inFlightKeys = new Map<string, Promise<void>>();
   let baseUrl = '';
 
   if (options.routes.some((route) => route.idempotent) && !options.idempotency) {
@@ -312,6 +313,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       }
       entry.idempotencyKey = key;
       const fingerprint = requestFingerprint(entry.method, url.pathname, parsed.value);
+      // A second request with a key still being handled waits for the first, then gets its replay.
+      while (inFlightKeys.has(key)) await inFlightKeys.get(key);
       const lookup = options.idempotency.lookup(key, fingerprint);
       if (lookup.kind === 'replay') {
         entry.replayed = true;
@@ -332,12 +335,21 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       idempotency = { key, fingerprint };
     }
 
-    const response = await validateAndHandle(matched.route, request);
-    if (idempotency && options.idempotency) {
+    if (!idempotency || !options.idempotency) return validateAndHandle(matched.route, request);
+
+    const store = options.idempotency;
+    const { key, fingerprint } = idempotency;
+    let release = () => undefined as void;
+    inFlightKeys.set(key, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const response = await validateAndHandle(matched.route, request);
       const stored: StoredResponse = { status: response.status, body: response.body, headers: response.headers ?? {} };
-      options.idempotency.save(idempotency.key, idempotency.fingerprint, `${entry.method} ${url.pathname}`, stored);
+      store.save(key, fingerprint, `${entry.method} ${url.pathname}`, stored);
+      return response;
+    } finally {
+      inFlightKeys.delete(key);
+      release();
     }
-    return response;
   }
 
   async function validateAndHandle(route: Route, request: SimRequest): Promise<SimResponse> {

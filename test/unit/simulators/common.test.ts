@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod/v4';
 import {
+  FaultInjector,
   IdempotencyStore,
   SimulatorClient,
   openSimulatorDatabase,
@@ -42,6 +43,16 @@ describe('simulator common server', () => {
           },
         },
         { method: 'GET', path: '/things/:id', handler: (request) => ({ status: 200, body: { id: request.params.id } }) },
+        {
+          method: 'POST',
+          path: '/slow-things',
+          idempotent: true,
+          handler: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            created += 1;
+            return { status: 201, body: { id: `T-${created}` } };
+          },
+        },
       ],
       extraStats: () => ({ created }),
       onReset: () => {
@@ -120,6 +131,14 @@ describe('simulator common server', () => {
     expect(created).toBe(1);
   });
 
+  it('concurrent requests with one key run once', async () => {
+    const send = () => http.post(`${server.url}/slow-things`, { name: 'a' }, { headers: { 'x-api-key': 'secret', 'idempotency-key': 'k-concurrent' } });
+    const [first, second] = await Promise.all([send(), send()]);
+    expect(created).toBe(1);
+    expect(second.data).toEqual(first.data);
+    expect([first.headers['idempotent-replayed'], second.headers['idempotent-replayed']].sort()).toEqual(['true', undefined].sort());
+  });
+
   it('drop fault destroys the connection', async () => {
     await client.setFault({ mode: 'drop', count: 1 });
     await expect(post({ name: 'a' }, 'k-drop')).rejects.toMatchObject({ code: 'ECONNRESET' });
@@ -168,5 +187,33 @@ describe('simulator common server', () => {
     const stats = await client.stats<{ created: number }>();
     expect(stats.created).toBe(0);
     expect(stats.requestsByStatus['404']).toBe(1);
+  });
+});
+
+describe('FaultInjector', () => {
+  it('share uses the random source', () => {
+    const draws = [0.1, 0.9, 0.3];
+    const injector = new FaultInjector(() => draws.shift() ?? 1);
+    injector.set({ mode: '500', share: 0.5 });
+    expect(injector.take('/a')?.mode).toBe('500');
+    expect(injector.take('/a')).toBeUndefined();
+    expect(injector.take('/a')?.mode).toBe('500');
+  });
+
+  it('count with share counts applied faults only', () => {
+    const draws = [0.9, 0.1, 0.1];
+    const injector = new FaultInjector(() => draws.shift() ?? 1);
+    injector.set({ mode: '503', share: 0.5, count: 2 });
+    expect(injector.take('/a')).toBeUndefined();
+    expect(injector.take('/a')?.mode).toBe('503');
+    expect(injector.take('/a')?.mode).toBe('503');
+    expect(injector.current()).toBeUndefined();
+  });
+
+  it('pathPrefix limits the fault', () => {
+    const injector = new FaultInjector();
+    injector.set({ mode: 'drop', pathPrefix: '/api/v1/incidents' });
+    expect(injector.take('/api/v1/health')).toBeUndefined();
+    expect(injector.take('/api/v1/incidents/INC-1')?.mode).toBe('drop');
   });
 });
