@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+import { parseSubmission } from '../../../core/sdm/parseSubmission';
+import { openStore, type ContactHubStore } from '../../../core/store';
+import { ChsWriter } from '../../../nodes/ChsWriter/ChsWriter.node';
+import { createChsSimulator, type ChsSimulator } from '../../../simulators/chs';
+import { runWorkflow } from '../../helpers/runWorkflow';
+
+let store: ContactHubStore;
+
+// NOTE: stands in for nodes/shared/store.ts (owned by the store work) with a real SQLite store, so the
+// writer's ledger update runs whether or not that helper exists yet.
+jest.mock('../../../nodes/shared/store', () => ({ getStore: async () => store }), { virtual: true });
+
+const WRITER_TYPE = 'n8n-nodes-contact-hub.chsWriter';
+
+describe('CHS Writer intake ledger', () => {
+  let dir: string;
+  let chs: ChsSimulator;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'chs-ledger-'));
+    store = await openStore({ type: 'sqlite', path: join(dir, 'store.sqlite') });
+    chs = await createChsSimulator({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await chs.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runCreate(item: IDataObject, withStore: boolean) {
+    return runWorkflow({
+      packageDirs: [],
+      extraNodeTypes: { [WRITER_TYPE]: new ChsWriter() },
+      workflow: {
+        nodes: [
+          { id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+          { id: 'writer', name: 'CHS Writer', type: WRITER_TYPE, typeVersion: 1, position: [200, 0], parameters: { operation: 'createIncident' } },
+        ],
+        connections: { Start: { main: [[{ node: 'CHS Writer', type: 'main', index: 0 }]] } },
+      },
+      triggerItems: [item],
+      credentials: {
+        chsApi: { baseUrl: chs.url, authType: 'apiKey', apiKey: 'unused' },
+        ...(withStore ? { contactHubStoreApi: { type: 'sqlite', path: join(dir, 'store.sqlite') } } : {}),
+      },
+    });
+  }
+
+  function bicycle(): { item: IDataObject; body: Buffer; submissionId: string } {
+    const body = readFileSync(join(__dirname, '..', '..', 'fixtures', 'e2e', 'ocr-bicycle-theft.json'));
+    const parsed = parseSubmission(body, { source: 'standard-api' });
+    if (!parsed.ok) throw new Error('The bicycle fixture did not parse');
+    return { item: parsed.contact as unknown as IDataObject, body, submissionId: parsed.contact.submission.id };
+  }
+
+  it('marks the submission written-to-chs', async () => {
+    const { item, body, submissionId } = bicycle();
+    await store.intake.recordReceived({ submissionId, bodySha256: String(item.bodySha256), source: 'standard-api', document: body.toString('utf8') });
+
+    const result = await runCreate(item, true);
+    expect(result.status).toBe('success');
+    const incidentId = (result.json('CHS Writer')[0].chs as IDataObject).incidentId;
+
+    const entry = await store.intake.get(submissionId);
+    expect(entry?.state).toBe('written-to-chs');
+    expect(entry?.chsIncidentId).toBe(incidentId);
+  });
+
+  it('leaves the ledger alone without the credential', async () => {
+    chs.store.clear();
+    const { item, body } = bicycle();
+    const other = { ...item, submission: { ...(item.submission as IDataObject), id: 'ledger-untouched' } };
+    await store.intake.recordReceived({ submissionId: 'ledger-untouched', bodySha256: 'c'.repeat(64), source: 'standard-api', document: body.toString('utf8') });
+
+    const result = await runCreate(other, false);
+    expect(result.status).toBe('success');
+    expect((await store.intake.get('ledger-untouched'))?.state).toBe('received');
+  });
+});
