@@ -1,4 +1,5 @@
-import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import type { ManualHandling } from '../../core/contact/types';
 import { processItems } from '../shared/items';
 import { retryInfoFromError } from '../shared/http';
 import { addToOccurrence } from './actions/addToOccurrence';
@@ -54,12 +55,31 @@ export class AthenaWriter implements INodeType {
         throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, { itemIndex });
       },
       {
-        describeFailure: (error, item) => {
+        describeFailure: (error, item, itemIndex) => {
+          const info = error instanceof NodeOperationError ? { retryable: false } : retryInfoFromError(error);
           const submission = item.json.submission as { id?: unknown } | undefined;
+          const submissionId = typeof submission?.id === 'string' ? submission.id : null;
+          this.logger.warn('Athena Writer: item failed; continuing because continue-on-fail is on', {
+            submissionId,
+            itemIndex,
+            retryable: info.retryable,
+            error: (error as Error).message,
+          });
           return {
-            ...(typeof submission?.id === 'string' ? { submissionId: submission.id } : {}),
-            retryable: retryInfoFromError(error).retryable,
+            submissionId,
+            operation: this.getNodeParameter('operation', itemIndex, '') as string,
+            retryable: info.retryable,
+            ...(info.attempts !== undefined ? { attempts: info.attempts } : {}),
           };
+        },
+        failureFields: (_error, _item, details) => {
+          if (details.retryable !== false) return {};
+          const manualHandling: ManualHandling = {
+            code: 'athena-write-failed',
+            reason: `The Athena Writer failed on submission ${String(details.submissionId ?? 'unknown')}, and a retry will not help: ${String(details.message)}. Enter it in Athena by hand, or correct the data and run the item again.`,
+            at: new Date().toISOString(),
+          };
+          return { manualHandling: manualHandling as unknown as IDataObject };
         },
       },
     );

@@ -1,7 +1,7 @@
 /**
  * Runs the Athena simulator from the command line:
  *
- *   npx tsx simulators/athena/main.ts [--port 5682] [--db .data/athena.sqlite] [--api-key KEY] [--client ID:SECRET]
+ *   npx tsx simulators/athena/main.ts [--port 5682] [--db .run/simulators/athena.sqlite] [--api-key KEY] [--client ID:SECRET]
  *
  * Environment variables ATHENA_SIM_PORT, ATHENA_SIM_DB, ATHENA_SIM_API_KEY and ATHENA_SIM_CLIENT
  * set the same options. It listens on 127.0.0.1 only and logs one line per request.
@@ -18,7 +18,7 @@ function option(argv: string[], name: string, environment: string | undefined): 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const port = Number(option(argv, 'port', process.env.ATHENA_SIM_PORT) ?? DEFAULT_ATHENA_PORT);
-  const databasePath = option(argv, 'db', process.env.ATHENA_SIM_DB) ?? '.data/athena.sqlite';
+  const databasePath = option(argv, 'db', process.env.ATHENA_SIM_DB) ?? '.run/simulators/athena.sqlite';
   const apiKey = option(argv, 'api-key', process.env.ATHENA_SIM_API_KEY) ?? 'athena-dev-api-key';
   const client = option(argv, 'client', process.env.ATHENA_SIM_CLIENT) ?? 'contact-hub:athena-dev-client-secret';
 

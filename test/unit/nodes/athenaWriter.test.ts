@@ -236,7 +236,10 @@ describe('Athena Writer create occurrence', () => {
     const broken = { ...(contact('x', []) as unknown as IDataObject), people: 'nobody' };
     const { outputs } = await run([{ json: broken }, item(contact('sub-ok', [reporter()]))], {}, { continueOnFail: true });
     expect(outputs[0]).toHaveLength(2);
-    expect((outputs[0][0].json.error as IDataObject).message).toBe('Item 0 has no valid people: expected an array');
+    const error = outputs[0][0].json.error as IDataObject;
+    expect(error.message).toBe('Item 0 has no valid people: expected an array');
+    expect(error).toMatchObject({ submissionId: 'x', operation: 'createOccurrence', retryable: false });
+    expect((outputs[0][0].json.manualHandling as IDataObject).code).toBe('athena-write-failed');
     expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
     expect((outputs[0][1].json.athena as IDataObject).occurrenceId).toBe('OCC-000001');
   });
@@ -246,6 +249,17 @@ describe('Athena Writer create occurrence', () => {
     const text = JSON.stringify(logs);
     expect(text).toMatch(/sub-logs/);
     expect(text).not.toMatch(/Kieran|Lowther|7700|example\.com|Moulsham/);
+  });
+});
+
+describe('Athena Writer failures', () => {
+  test('retryable failure gets no manual handling', async () => {
+    await control.setFault({ mode: '503', retryAfterSeconds: 0 });
+    const { outputs } = await run([item(contact('sub-down', [reporter()]))], { requestOptions: { maxAttempts: 2, baseDelayMs: 10 } }, { continueOnFail: true });
+    const error = outputs[0][0].json.error as IDataObject;
+    expect(error).toMatchObject({ submissionId: 'sub-down', retryable: true, attempts: 2 });
+    expect(error.message).toMatch(/^Athena failed to find occurrences for sub-down: HTTP 503/);
+    expect(outputs[0][0].json.manualHandling).toBeUndefined();
   });
 });
 
