@@ -1,7 +1,7 @@
-/** Jest projects: `unit` needs nothing running; `store` needs PostgreSQL; `n8n` and `browser` start a real n8n. */
+/** Jest projects: `unit` needs nothing running, `store` needs PostgreSQL, and `n8n` and `browser` start a real n8n. */
 const { compilerOptions } = require('./tsconfig.json');
 
-// isolatedModules compiles each test file on its own (fast); ts-jest wants it in the compiler options.
+// isolatedModules compiles each test file on its own, which is fast. ts-jest reads it from the compiler options.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...compilerOptions, isolatedModules: true } }] };
 
 const project = (name, roots, extra = {}) => ({

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'start': {
-      if (attachN8n(userFolder)) throw new Error(`n8n is already running in ${userFolder}; stop it first`);
+      if (attachN8n(userFolder)) throw new Error(`n8n is already running in ${userFolder}. Stop it first with: npx tsx scripts/n8n/cli.ts stop`);
       if (!values['no-build'] && !values['package-dir']) {
         execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
       }
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       if (port !== undefined && !Number.isInteger(port)) throw new Error(`--port must be a whole number, got "${values.port}"`);
       const instance = await startN8n({ userFolder, port, packageDir: values['package-dir'] });
       instance.detach();
-      console.log(`n8n is running at ${instance.baseUrl} (pid ${instance.pid}); log: ${instance.logFile}`);
+      console.log(`n8n is running at ${instance.baseUrl} (pid ${instance.pid}), log: ${instance.logFile}`);
       return;
     }
     case 'stop': {

@@ -51,15 +51,15 @@ export const OFFLINE_ENV: Readonly<Record<string, string>> = {
 };
 
 export interface StartN8nOptions {
-  /** Folder for n8n's `.n8n` data, log and state file; a new temporary folder when omitted. */
+  /** Folder for n8n's `.n8n` data, log and state file. The harness creates a temporary folder when this is omitted. */
   userFolder?: string;
-  /** HTTP port; a free port when omitted. */
+  /** HTTP port. The harness picks a free port when this is omitted. */
   port?: number;
   /** Extra environment, applied after the offline defaults. */
   env?: Record<string, string>;
-  /** Log file for n8n's stdout and stderr; `<userFolder>/n8n.log` when omitted. */
+  /** Log file for n8n's stdout and stderr, `<userFolder>/n8n.log` by default. */
   logFile?: string;
-  /** Package folder to install as a community package; this repository when omitted. */
+  /** Package folder to install as a community package, this repository by default. */
   packageDir?: string;
   /** Skip installing a package, for a user folder that already has it. */
   skipPackageInstall?: boolean;
@@ -71,7 +71,7 @@ export interface OwnerSession {
   password: string;
   /** `Cookie` header value with n8n's auth cookie. */
   cookie: string;
-  /** n8n ties the auth cookie to this `browser-id` header; send both. */
+  /** Value of the `browser-id` header that n8n ties the auth cookie to, so send both. */
   browserId: string;
   /** Key for the public API (`X-N8N-API-KEY`), with every scope the owner role allows. */
   apiKey: string;
@@ -90,7 +90,7 @@ export interface CredentialJson {
   id?: string;
   name: string;
   type: string;
-  /** Decrypted credential data; n8n encrypts it on import. */
+  /** Decrypted credential data, which n8n encrypts on import. */
   data: Record<string, unknown>;
 }
 
@@ -297,7 +297,7 @@ export class N8nInstance {
   /**
    * Imports a workflow with `n8n import:workflow`, keeping its id (a new id is added when it
    * has none), so templates keep their ids and webhook ids. Returns the workflow id.
-   * The workflow is imported unpublished; call `publishWorkflow` to serve its webhooks.
+   * The workflow is imported unpublished, so call `publishWorkflow` to serve its webhooks.
    */
   async importWorkflow(workflow: WorkflowJson | string): Promise<string> {
     const json: WorkflowJson = typeof workflow === 'string' ? JSON.parse(readFileSync(workflow, 'utf8')) : { ...workflow };
@@ -309,7 +309,7 @@ export class N8nInstance {
 
   /**
    * Imports credentials with `n8n import:credentials`, keeping their ids so workflows that
-   * refer to them by id resolve. Data is given decrypted; n8n encrypts it with this instance's key.
+   * refer to them by id resolve. Data is given decrypted, and n8n encrypts it with this instance's key.
    */
   async importCredentials(credentials: CredentialJson | CredentialJson[]): Promise<string[]> {
     const list = (Array.isArray(credentials) ? credentials : [credentials]).map((credential) => ({
@@ -338,7 +338,7 @@ export class N8nInstance {
       const activationError = await this.rest<{ error?: string } | null>('GET', `/active-workflows/error/${encodeURIComponent(workflowId)}`);
       if (activationError?.error) throw new Error(`Publishing workflow ${workflowId} failed: ${activationError.error}`);
       if (Date.now() > deadline) {
-        throw new Error(`Workflow ${workflowId} was published but n8n registered no trigger within ${timeoutMs} ms; see ${this.logFile}`);
+        throw new Error(`Workflow ${workflowId} was published but n8n registered no trigger within ${timeoutMs} ms. See ${this.logFile}`);
       }
       await delay(250);
     }
@@ -382,7 +382,7 @@ export class N8nInstance {
       );
       if (finished.length >= count) return finished;
       if (Date.now() > deadline) {
-        throw new Error(`Workflow ${workflowId} has ${finished.length} finished execution(s) after ${timeoutMs} ms; expected ${count}`);
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${count} finished execution(s) of workflow ${workflowId}: found ${finished.length}`);
       }
       await delay(250);
     }
@@ -391,7 +391,7 @@ export class N8nInstance {
   /**
    * Runs a workflow once with `n8n execute` (a separate n8n process on the same database),
    * which also runs workflows that start with a Manual Trigger and cannot be published.
-   * Returns the run data; a failed run is returned too, with `data.resultData.error` set.
+   * Returns the run data, also for a failed run, which has `data.resultData.error` set.
    */
   async executeWorkflow(workflowId: string): Promise<CliRunResult> {
     let output: string;
@@ -445,7 +445,7 @@ export class N8nInstance {
     if (this.removeUserFolderOnStop) rmSync(this.userFolder, { recursive: true, force: true });
   }
 
-  /** Lets n8n outlive this process (the CLI's `start`); stop it later with `attachN8n(userFolder)?.stop()`. */
+  /** Lets n8n outlive this process (the CLI's `start`). Stop it later with `attachN8n(userFolder)?.stop()`. */
   detach(): void {
     unregisterForExit(this.pid);
     this.child?.unref();
@@ -504,13 +504,13 @@ export function n8nEnvironment(userFolder: string, port: number, brokerPort: num
   };
 }
 
-/** n8n 2.41.1 logs a package it cannot load and starts without it; fail fast with n8n's reason instead. */
+/** Throws n8n's reason when it could not load the package, because n8n 2.41.1 logs that and starts without the package. */
 function assertPackageLoaded(logFile: string, packageName: string): void {
   const lines = readFileSync(logFile, 'utf8').split('\n');
   const index = lines.findIndex((line) => line.includes(`Failed to load package "${packageName}"`));
   if (index < 0) return;
   const reason = lines.slice(index, index + 30).find((line) => /^\w*Error\b/.test(line)) ?? lines[index];
-  throw new Error(`n8n could not load ${packageName}: ${reason}. Run \`npm run build\` and fix the build errors; full log: ${logFile}`);
+  throw new Error(`n8n could not load ${packageName}: ${reason}. Run \`npm run build\` and fix the build errors. Full log: ${logFile}`);
 }
 
 async function waitUntilReady(instance: N8nInstance, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -523,15 +523,15 @@ async function waitUntilReady(instance: N8nInstance, child: ChildProcess, timeou
       );
     }
     try {
-      // /healthz answers as soon as the port is open, even during database migrations;
-      // /healthz/readiness answers 200 only once n8n is fully started.
+      // /healthz returns 200 as soon as the port is open, even during database migrations,
+      // but /healthz/readiness returns 200 only once n8n has fully started.
       const health = await probe.get('/healthz');
       if (health.status === 200 && (await probe.get('/healthz/readiness')).status === 200) return;
     } catch {
       // Connection refused while n8n starts: keep polling until the deadline.
     }
     if (Date.now() > deadline) {
-      throw new Error(`n8n did not answer /healthz within ${timeoutMs} ms. Log ${instance.logFile}:\n${readLogTail(instance.logFile)}`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for n8n's /healthz/readiness to return 200. Log ${instance.logFile}:\n${readLogTail(instance.logFile)}`);
     }
     await delay(500);
   }
@@ -539,8 +539,8 @@ async function waitUntilReady(instance: N8nInstance, child: ChildProcess, timeou
 
 /**
  * Starts the pinned n8n on 127.0.0.1 with this package (or `packageDir`) installed as a
- * community package, and waits until `/healthz` and `/healthz/readiness` answer. Installs n8n into
- * the cache first when needed. The caller must `stop()` the instance; a process exit kills it too.
+ * community package, and waits until `/healthz` and `/healthz/readiness` return 200. Installs n8n into
+ * the cache first when needed. The caller must `stop()` the instance, and a process exit kills it too.
  */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance & { installedPackage?: InstalledPackage }> {
   const entryPoint = ensureN8nInstalled();

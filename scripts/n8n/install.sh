@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the pinned n8n into a cache folder outside the clone, once.
 # Fresh clones (CI) reuse the cache. The marker file is written only after a
-# complete install, so an interrupted install is removed and redone; flock
+# complete install, so an interrupted install is removed and redone. flock
 # keeps two processes from installing into the same folder at once.
 set -euo pipefail
 
@@ -25,9 +25,9 @@ mkdir -p "$INSTALL_DIR"
 cd "$INSTALL_DIR"
 printf '{\n  "name": "contact-hub-n8n-runtime",\n  "private": true\n}\n' > package.json
 
-# A plain install fails on a native dependency (@confluentinc/kafka-javascript)
-# that downloads a prebuilt library; n8n runs without install scripts once
-# the SQLite driver it uses for its own database is built.
+# A plain install fails because a native dependency (@confluentinc/kafka-javascript)
+# downloads a prebuilt library. n8n runs without install scripts once the
+# SQLite driver that it uses for its own database is built.
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION"
 npm rebuild sqlite3 --loglevel=error
 

@@ -8,7 +8,7 @@ import { cacheRoot, PACKAGE_NAME, repoRoot } from './paths';
 const HASH_FILE = '.contact-hub-package.sha256';
 
 export interface InstallPackageOptions {
-  /** Package folder to pack; defaults to this repository. Tests point it at throwaway packages. */
+  /** Package folder to pack, this repository by default. Tests point it at throwaway packages. */
   packageDir?: string;
 }
 
@@ -37,7 +37,7 @@ function assertBuilt(packageDir: string): void {
   }
 }
 
-/** Packs the package with `npm pack`; the tarball is reproducible, so its hash changes only with its content. */
+/** Packs the package with `npm pack`, whose tarball is reproducible, so its hash changes only with its content. */
 function packPackage(packageDir: string): string {
   const destination = path.join(cacheRoot(), 'packs');
   mkdirSync(destination, { recursive: true });

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-/** n8n release the harness installs; 2.41.3 cannot be installed from the reachable registry. */
+/** n8n release that the harness installs. The newer 2.41.3 cannot be installed from the registry reachable here. */
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.41.1';
 
 export const PACKAGE_NAME = 'n8n-nodes-contact-hub';
@@ -25,7 +25,7 @@ export function n8nInstallMarker(): string {
   return path.join(n8nInstallDir(), '.install-complete');
 }
 
-/** The Node 24 binary from devDependencies; the system node (20) cannot run n8n 2.x. */
+/** Returns the Node 24 binary from devDependencies, because n8n 2.x does not run on the system Node 20. */
 export function node24Binary(): string {
   return path.join(repoRoot, 'node_modules', '.bin', 'node');
 }

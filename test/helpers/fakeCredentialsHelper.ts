@@ -19,7 +19,7 @@ const CREDENTIAL_REFERENCE = /\{\{\s*\$credentials(?:\.([A-Za-z0-9_]+)|\[\s*['"]
 
 /**
  * Resolves `{{ $credentials.name }}` references in a generic-authentication value.
- * NOTE: n8n resolves these with its full expression engine; this covers plain field
+ * NOTE: n8n resolves these with its full expression engine, but this covers plain field
  * references only, which is what credential `authenticate` blocks normally use.
  */
 export function resolveCredentialTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {

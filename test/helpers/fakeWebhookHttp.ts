@@ -1,6 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-// express is not a dependency here; n8n's own type for the objects it passes to webhook nodes is enough.
+// express is not a dependency here, so n8n's own types for the objects it passes to webhook nodes stand in.
 type ExpressRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 type ExpressResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
 
@@ -10,7 +10,7 @@ export interface FakeWebhookRequestInit {
   headers?: Record<string, string>;
   /** Parsed body, as n8n's body parser would give it (JSON object, form fields, text). */
   body?: unknown;
-  /** Raw body bytes for signature checks; `JSON.stringify(body)` when omitted. */
+  /** Raw body bytes for signature checks, `JSON.stringify(body)` by default. */
   rawBody?: Buffer | string;
   query?: Record<string, string>;
   params?: Record<string, string>;
@@ -26,13 +26,14 @@ export interface FakeWebhookResponse {
   ended: boolean;
 }
 
-/** A stand-in for the express request n8n passes to a webhook node, with the fields nodes read. */
+/** Creates a stand-in for the express request that n8n passes to a webhook node, with the fields nodes read. */
 export function createFakeWebhookRequest(init: FakeWebhookRequestInit): ExpressRequest {
   const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const rawBody =
-    init.rawBody === undefined
-      ? Buffer.from(init.body === undefined ? '' : typeof init.body === 'string' ? init.body : JSON.stringify(init.body))
-      : Buffer.from(init.rawBody);
+  let rawBody: Buffer;
+  if (init.rawBody !== undefined) rawBody = Buffer.from(init.rawBody);
+  else if (init.body === undefined) rawBody = Buffer.alloc(0);
+  else if (typeof init.body === 'string') rawBody = Buffer.from(init.body);
+  else rawBody = Buffer.from(JSON.stringify(init.body));
   if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   headers['content-length'] ??= String(rawBody.length);
 
@@ -53,7 +54,7 @@ export function createFakeWebhookRequest(init: FakeWebhookRequestInit): ExpressR
   return request as unknown as ExpressRequest;
 }
 
-/** A stand-in for the express response, recording what a node that answers the request itself writes. */
+/** Creates a stand-in for the express response, which records what a node that responds to the request itself writes. */
 export function createFakeWebhookResponse(): FakeWebhookResponse {
   const recorded: FakeWebhookResponse = { express: undefined as unknown as ExpressResponse, statusCode: 200, headers: {}, body: undefined, ended: false };
   const response = {

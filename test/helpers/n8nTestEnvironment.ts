@@ -14,6 +14,6 @@ if (!process.env.N8N_USER_FOLDER) {
   if (typeof afterAll === 'function') afterAll(removeUserFolder);
   else process.once('exit', removeUserFolder);
 }
-// Tests assert on node errors, so n8n's own error logging would only repeat them; set N8N_LOG_LEVEL=debug to see it.
+// Tests assert on node errors, so n8n's own error logging would only repeat them. Set N8N_LOG_LEVEL=debug to see it.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';

@@ -50,7 +50,7 @@ export interface WorkflowJson {
 }
 
 export interface WebhookInput {
-  /** Name of the webhook node in the workflow; the start node when omitted. */
+  /** Name of the webhook node in the workflow, the start node by default. */
   nodeName?: string;
   request: FakeWebhookRequestInit;
   /** `default` unless the node describes several webhooks (for example `setup`). */
@@ -59,11 +59,11 @@ export interface WebhookInput {
 
 export interface RunWorkflowOptions {
   workflow: WorkflowJson;
-  /** Built package folders to load nodes from; this repository (its `dist/`) when omitted. */
+  /** Built package folders to load nodes from, this repository (its `dist/`) by default. */
   packageDirs?: string[];
-  /** Node the run starts at; the workflow's trigger (or first node without inputs) when omitted. */
+  /** Node the run starts at, by default the workflow's trigger or its first node without inputs. */
   startNode?: string;
-  /** Items the start node outputs; one empty item when omitted. Ignored with `webhook`. */
+  /** Items the start node outputs, one empty item by default. Ignored with `webhook`. */
   triggerItems?: Array<INodeExecutionData | IDataObject>;
   /** Calls the start node's `webhook()` with a fake request and runs the workflow on what it returns. */
   webhook?: WebhookInput;
@@ -113,7 +113,7 @@ export async function loadPackage(packageDir: string = REPO_ROOT): Promise<Loade
   return await loaded;
 }
 
-/** A node-types registry over the given classes, in the shape `Workflow` and `WorkflowExecute` expect. */
+/** Creates a node-types registry over the given classes, in the shape `Workflow` and `WorkflowExecute` expect. */
 export function createNodeTypes(types: Record<string, INodeType | IVersionedNodeType>): INodeTypes {
   const lookup = (name: string): INodeType | IVersionedNodeType => {
     const type = types[name];
@@ -169,7 +169,7 @@ function attachCredentials(nodes: INode[], nodeTypes: INodeTypes, credentials: C
 
 function buildAdditionalData(hooks: ExecutionLifecycleHooks, credentialsHelper: FakeCredentialsHelper): IWorkflowExecuteAdditionalData {
   const notAvailable = (feature: string) => async () => {
-    throw new Error(`${feature} is not available in in-process workflow tests; test it against a real n8n (test/n8n)`);
+    throw new Error(`${feature} is not available in in-process workflow tests. Test it against a real n8n (test/n8n).`);
   };
   const base = 'http://127.0.0.1:5678';
   const additionalData: Partial<IWorkflowExecuteAdditionalData> = {

@@ -1,6 +1,6 @@
 /**
  * Starts a real n8n 2.41.1 with this package installed as a community package and checks
- * that n8n registers all of it and runs it. Needs `npm run build` first; the first run also
+ * that n8n registers all of it and runs it. Needs `npm run build` first. The first run also
  * installs n8n into the cache (about 5 minutes).
  */
 import axios from 'axios';
@@ -11,7 +11,7 @@ import { startN8n, type N8nInstance, type WorkflowJson } from '../../scripts/n8n
 import { repoRoot as REPO_ROOT } from '../../scripts/n8n/paths';
 import { createTestPackage, type TestPackage } from '../helpers/testPackage';
 
-// The first run installs n8n into the cache (about 5 minutes); a start takes 15 to 60 seconds.
+// The first run installs n8n into the cache (about 5 minutes), and a start takes 15 to 60 seconds.
 const START_TIMEOUT_MS = 600_000;
 // Each n8n CLI call (import, execute) starts a separate n8n process that takes 5 to 15 seconds.
 jest.setTimeout(180_000);
@@ -101,7 +101,7 @@ describe('n8n with this package', () => {
     expect(missing).toEqual([]);
   });
 
-  // NOTE: skipped until the Reference Allocator is listed in package.json; its "validate
+  // NOTE: skipped until the Reference Allocator is listed in package.json. Its "validate
   // reference" operation needs no credential or service, so it makes the trivial workflow.
   const allocatorListed = packageJson.n8n.nodes.some((file) => file.includes('/ReferenceAllocator/'));
   (allocatorListed ? test : test.skip)('runs a manual workflow with the Reference Allocator', async () => {
