@@ -31,7 +31,7 @@ export interface AthenaClientOptions {
   logContext: IDataObject;
 }
 
-/** Idempotency key for one write: `athena:<operation>:<submission id>[:<person id or other part>]`, hashed. */
+/** Derives the idempotency key for one write: SHA-256 of `athena:<operation>:<submission id>[:<more parts>]`. */
 export function athenaIdempotencyKey(operation: string, submissionId: string, ...parts: string[]): string {
   return deriveIdempotencyKey('athena', operation, submissionId, ...parts);
 }

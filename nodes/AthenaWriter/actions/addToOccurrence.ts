@@ -46,7 +46,7 @@ export const addToOccurrenceProperties: INodeProperties[] = [
     noDataExpression: true,
     options: [
       { name: 'Description Text', value: 'description', description: 'Add text to the occurrence' },
-      { name: 'Link to Existing Nominal', value: 'linkNominal', description: 'Link a nominal Athena already holds, with roles' },
+      { name: 'Link to Existing Nominal', value: 'linkNominal', description: 'Link a nominal that already exists in Athena, with roles' },
       { name: 'New Nominal for a Reviewed Person', value: 'createNominal', description: 'Create a nominal for a person a reviewer found to be new, and link it' },
     ],
     default: 'description',

@@ -6,7 +6,17 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import type { Nominal, NominalRole, Occurrence } from '../../../core/athena/contract';
 import { externalKeysFor, toCreateNominalRequest, toCreateOccurrenceRequest, toNominalCandidate, toNominalSearchRequest } from '../../../core/athena/mapping';
 import type { CanonicalContact, ContactPerson } from '../../../core/contact/types';
-import { evaluatePerson, planPerson, thresholdRole, describePersonAsText, type MatchOptions, type NominalCandidate, type PersonDecision } from '../../../core/pole';
+import {
+  DEFAULT_LINK_THRESHOLD,
+  DEFAULT_REVIEW_THRESHOLD,
+  evaluatePerson,
+  planPerson,
+  thresholdRole,
+  describePersonAsText,
+  type MatchOptions,
+  type NominalCandidate,
+  type PersonDecision,
+} from '../../../core/pole';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readContact, readRetryOptions, type ItemResult } from '../common';
 import { markWrittenToAthena } from '../ledger';
@@ -40,14 +50,14 @@ export const createOccurrenceProperties: INodeProperties[] = [
         displayName: 'Link Threshold',
         name: 'linkThreshold',
         type: 'number',
-        default: 80,
+        default: DEFAULT_LINK_THRESHOLD,
         description: 'Score at or above which a person is linked to an existing nominal. A starting value, not a calibrated one: tune it on reviewed decisions.',
       },
       {
         displayName: 'Review Threshold',
         name: 'reviewThreshold',
         type: 'number',
-        default: 45,
+        default: DEFAULT_REVIEW_THRESHOLD,
         description: 'Score at or above which, but below the link threshold, the match goes to the Person Review output and nothing is written for that person',
       },
     ],
@@ -72,9 +82,12 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
   const logContext = { submissionId, ...(reference ? { reference } : {}) };
   const client = new AthenaClient(context, { baseUrl, itemIndex, logContext, ...readRetryOptions(context, itemIndex) });
   const matching = context.getNodeParameter('matching', itemIndex, {}) as { linkThreshold?: number; reviewThreshold?: number };
-  const matchOptions: MatchOptions = { linkThreshold: matching.linkThreshold, reviewThreshold: matching.reviewThreshold };
-  if ((matchOptions.reviewThreshold ?? 45) > (matchOptions.linkThreshold ?? 80)) {
-    throw new NodeOperationError(context.getNode(), `Review Threshold ${matchOptions.reviewThreshold ?? 45} is above Link Threshold ${matchOptions.linkThreshold ?? 80}`, {
+  const matchOptions: MatchOptions = {
+    linkThreshold: matching.linkThreshold ?? DEFAULT_LINK_THRESHOLD,
+    reviewThreshold: matching.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD,
+  };
+  if (matchOptions.reviewThreshold! > matchOptions.linkThreshold!) {
+    throw new NodeOperationError(context.getNode(), `Review Threshold ${matchOptions.reviewThreshold} is above Link Threshold ${matchOptions.linkThreshold}`, {
       itemIndex,
       description: 'Set the review threshold lower than or equal to the link threshold.',
     });

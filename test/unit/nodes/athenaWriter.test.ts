@@ -225,6 +225,22 @@ describe('Athena Writer create occurrence', () => {
     await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string');
   });
 
+  test('review threshold above link threshold is rejected', async () => {
+    await expect(run([item(contact('sub-thresholds', [reporter()]))], { matching: { linkThreshold: 40, reviewThreshold: 60 } })).rejects.toThrow(
+      'Review Threshold 60 is above Link Threshold 40',
+    );
+  });
+
+  test('lower link threshold links the unsure match', async () => {
+    const existing = await seedNominal({ kind: 'known', givenName: 'Kieran', familyName: 'Lowther', dateOfBirth: '1996-03-11', gender: 'GNDR_0003', homeAddress: { postcode: 'CM2 0HU' }, externalKeys: { submissionId: 'older' } });
+    const submitted = reporter({ dateOfBirth: undefined, age: 30, emails: ['kl.new@example.com'], phones: ['07700 900555'] });
+    const { outputs } = await run([item(contact('sub-low', [submitted]))], { matching: { linkThreshold: 50 } });
+    const [decision] = decisionsOf(outputs[0][0]);
+    expect(decision.action).toBe('link');
+    expect(decision.nominalId).toBe(existing);
+    expect(outputs[1]).toHaveLength(0);
+  });
+
   test('person without a role is rejected', async () => {
     await expect(run([item(contact('sub-norole', [reporter({ roles: [] })]))])).rejects.toThrow(
       'Item 0 has no valid people[0]: expected a person with an id and at least one role',
