@@ -1,7 +1,8 @@
 /**
  * HTTP for writer nodes: one request through n8n's `httpRequestWithAuthentication`, retried by the
  * policy in `core/http/retry.ts` (timeouts, dropped connections, 408, 429 with `Retry-After`, 5xx;
- * never other 4xx), with an `Idempotency-Key` header on writes. Usage inside `execute`:
+ * never other 4xx), with an `Idempotency-Key` header on writes. A POST or PATCH without a key is
+ * resent only after 429 or 503. Usage inside `execute`:
  *
  *   const result = await requestWithRetry<Incident>(this, {
  *     credentialType: 'chsApi', itemIndex, action: `create incident for submission ${id}`,
@@ -113,6 +114,16 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
   return result;
 }
 
+/**
+ * Returns whether a failed request may be sent again. POST and PATCH without an idempotency key
+ * are resent only after 429 or 503, because those statuses say the server did not process them.
+ */
+function canResend(method: string | undefined, idempotencyKey: string | undefined, failure: AttemptFailure): boolean {
+  const unsafe = method === 'POST' || method === 'PATCH';
+  if (!unsafe || idempotencyKey !== undefined) return true;
+  return failure.status === 429 || failure.status === 503;
+}
+
 interface FullResponse {
   statusCode: number;
   body: unknown;
@@ -162,7 +173,14 @@ export async function requestWithRetry<T>(context: IExecuteFunctions, options: R
       failure = failureFromError(error);
     }
 
-    const decision = decideRetry(failure, { attempt, elapsedMs: Date.now() - started }, policy);
+    let decision = decideRetry(failure, { attempt, elapsedMs: Date.now() - started }, policy);
+    if (decision.retry && !canResend(request.method, options.idempotencyKey, failure)) {
+      decision = {
+        retry: false,
+        retryable: true,
+        reason: `${describeAttemptFailure(failure)}; not resent because the request has no Idempotency-Key and the server may have processed it`,
+      };
+    }
     if (!decision.retry) {
       throw buildError(context, options, failure, errorBody, thrown, attempt, decision.retryable, decision.reason, systemName, describeBody);
     }

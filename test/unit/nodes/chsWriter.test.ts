@@ -28,7 +28,7 @@ const rawRequestNode: INodeType = {
     properties: [],
   },
   async execute(this: IExecuteFunctions) {
-    const item = this.getInputData()[0].json as { url: string; body: IDataObject; key: string };
+    const item = this.getInputData()[0].json as { url: string; body: IDataObject; key?: string };
     const result = await requestWithRetry<IDataObject>(this, {
       credentialType: 'chsApi',
       itemIndex: 0,
@@ -238,6 +238,26 @@ describe('CHS Writer against the CHS simulator', () => {
     const stats = await control.stats();
     expect(stats.requests).toBe(1);
     expect(stats.requestsByStatus['422']).toBe(1);
+  });
+
+  it('POST without a key is not resent after 500', async () => {
+    await control.setFault({ mode: '500', count: 1 });
+    const result = await run(
+      { id: 'raw', name: 'Raw', type: RAW_REQUEST_TYPE, typeVersion: 1, position: [200, 0], parameters: {} },
+      [{ url: `${chs.url}/api/v1/incidents`, body: { openingCode: 'X' } }],
+    );
+    expect(result.status).toBe('error');
+    expect((await control.stats()).requests).toBe(1);
+  });
+
+  it('POST without a key is resent after 503', async () => {
+    await control.setFault({ mode: '503', count: 1, retryAfterSeconds: 0 });
+    const result = await run(
+      { id: 'raw', name: 'Raw', type: RAW_REQUEST_TYPE, typeVersion: 1, position: [200, 0], parameters: {} },
+      [{ url: `${chs.url}/api/v1/incidents`, body: { openingCode: 'X' } }],
+    );
+    expect(result.errorMessage).toMatch(/HTTP 400 \(idempotency-key-missing/);
+    expect((await control.stats()).requests).toBe(2);
   });
 
   it('records the operator review once', async () => {

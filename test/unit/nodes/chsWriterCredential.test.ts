@@ -45,7 +45,7 @@ describe('CHS API credential', () => {
     const { accessToken } = await credential.preAuthentication.call(helper, data);
     expect(typeof accessToken).toBe('string');
 
-    const options = await credential.authenticate({ ...data, accessToken }, { url: '/api/v1/health' });
+    const options = await credential.authenticate({ ...data, accessToken: String(accessToken) }, { url: '/api/v1/health' });
     expect((options.headers as Record<string, string>).Authorization).toBe(`Bearer ${accessToken}`);
     expect((await health(options)).status).toBe(200);
   });
