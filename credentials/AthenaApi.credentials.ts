@@ -118,7 +118,7 @@ export class AthenaApi implements ICredentialType {
   // A search for an external reference that never exists needs valid credentials and changes nothing.
   test: ICredentialTestRequest = {
     request: {
-      baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+      baseURL: '={{$credentials.baseUrl}}',
       url: '/api/v1/occurrences',
       qs: { externalReference: 'n8n-credential-test' },
       method: 'GET',
