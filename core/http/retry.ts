@@ -113,13 +113,13 @@ export interface RetryState {
 
 /** Decides whether to retry after a failed attempt and how long to wait first. */
 export function decideRetry(failure: AttemptFailure, state: RetryState, policy: RetryPolicy = DEFAULT_RETRY_POLICY): RetryDecision {
-  const what = describeAttemptFailure(failure);
+  const failureText = describeAttemptFailure(failure);
 
   if (!isRetryableFailure(failure)) {
-    return { retry: false, retryable: false, reason: `${what} is not retryable` };
+    return { retry: false, retryable: false, reason: `${failureText} is not retryable` };
   }
   if (state.attempt >= policy.maxAttempts) {
-    return { retry: false, retryable: true, reason: `${what}; gave up after ${state.attempt} attempts` };
+    return { retry: false, retryable: true, reason: `${failureText}; gave up after ${state.attempt} attempts` };
   }
 
   let delayMs = backoffDelayMs(state.attempt, policy, state.random);
@@ -129,7 +129,7 @@ export function decideRetry(failure: AttemptFailure, state: RetryState, policy: 
       return {
         retry: false,
         retryable: true,
-        reason: `${what}; the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s allowed`,
+        reason: `${failureText}; the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s allowed`,
       };
     }
     delayMs = Math.max(delayMs, retryAfterMs);
@@ -139,11 +139,11 @@ export function decideRetry(failure: AttemptFailure, state: RetryState, policy: 
     return {
       retry: false,
       retryable: true,
-      reason: `${what}; gave up after ${state.attempt} attempts because the next wait would pass the ${Math.ceil(policy.maxTotalMs / 1000)} s limit`,
+      reason: `${failureText}; gave up after ${state.attempt} attempts because the next wait would pass the ${Math.ceil(policy.maxTotalMs / 1000)} s limit`,
     };
   }
 
-  return { retry: true, delayMs, reason: `${what}; retrying in ${delayMs} ms` };
+  return { retry: true, delayMs, reason: `${failureText}; retrying in ${delayMs} ms` };
 }
 
 /** Formats a failure for messages and logs, e.g. `HTTP 503` or `connection error ECONNRESET`. */

@@ -116,7 +116,7 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
 
 /**
  * Returns whether a failed request may be sent again. POST and PATCH without an idempotency key
- * are resent only after 429 or 503, because those statuses say the server did not process them.
+ * are resent only after 429 or 503, because those statuses signal that the server did not process them.
  */
 function canResend(method: string | undefined, idempotencyKey: string | undefined, failure: AttemptFailure): boolean {
   const unsafe = method === 'POST' || method === 'PATCH';
@@ -213,11 +213,11 @@ function buildError<T>(
   describeBody: (body: unknown) => string | undefined,
 ): NodeApiError {
   const bodyText = describeBody(errorBody);
-  const what = failure.status !== undefined ? `HTTP ${failure.status}${bodyText ? ` (${bodyText})` : ''}` : describeAttemptFailure(failure);
+  const failureText = failure.status !== undefined ? `HTTP ${failure.status}${bodyText ? ` (${bodyText})` : ''}` : describeAttemptFailure(failure);
   const advice = retryable
     ? 'The request may succeed later: run the execution again; the idempotency key prevents a duplicate record.'
     : 'The request was rejected, so sending it again will not help: correct the data or the node settings first.';
-  const message = `${systemName} failed to ${options.action}: ${what}`;
+  const message = `${systemName} failed to ${options.action}: ${failureText}`;
 
   const errorResponse: JsonObject =
     errorBody !== undefined && errorBody !== null && typeof errorBody === 'object'
