@@ -44,7 +44,7 @@ export interface AthenaSimulatorOptions {
   databasePath: string;
   /** 0 picks a free port. Default 5682. */
   port?: number;
-  /** Accepted `X-API-Key` values. */
+  /** Accepted `X-API-Key` values. Without API keys and OAuth2 clients, every request is accepted. */
   apiKeys?: string[];
   /** OAuth2 clients for `POST /oauth/token`: client id to secret. */
   oauthClients?: Record<string, string>;
@@ -106,7 +106,9 @@ export async function startAthenaSimulator(options: AthenaSimulatorOptions): Pro
   const now = () => new Date().toISOString();
   const p = ATHENA_API_PREFIX;
 
+  const authenticationOff = apiKeys.length === 0 && Object.keys(oauthClients).length === 0;
   const authenticate = (request: SimRequest): SimError | undefined => {
+    if (authenticationOff) return undefined;
     const apiKey = request.headers[ATHENA_API_KEY_HEADER];
     if (typeof apiKey === 'string' && apiKeys.some((key) => sameSecret(apiKey, key))) return undefined;
 

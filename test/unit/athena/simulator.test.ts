@@ -57,6 +57,16 @@ describe('Athena simulator contract', () => {
     expect(response.data.errors[0].code).toBe('unauthorised');
   });
 
+  test('no keys configured accepts every request', async () => {
+    const open = await startAthenaSimulator({ databasePath: ':memory:', port: 0 });
+    try {
+      const response = await axios.get(`${open.url}/api/v1/occurrences?externalReference=x`);
+      expect(response.status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
   test('health needs no credentials', async () => {
     const response = await axios.get(`${simulator.url}/api/v1/health`);
     expect(response.data).toEqual({ status: 'ok', version: '1.0.0' });
