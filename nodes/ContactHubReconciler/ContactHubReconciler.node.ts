@@ -6,6 +6,7 @@ import {
   type INodeTypeDescription,
   type IPollFunctions,
 } from 'n8n-workflow';
+import { testContactHubStoreCredential } from '../shared/store';
 import { properties } from './description';
 import { reconcile, type FinalStep, type ReconciledItem } from './reconcile';
 import { openReconcilerStore } from './store';
@@ -34,8 +35,12 @@ export class ContactHubReconciler implements INodeType {
     inputs: [],
     outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
     outputNames: ['Re-drive', 'Alert'],
-    credentials: [{ name: 'contactHubStoreApi', required: true }],
+    credentials: [{ name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' }],
     properties,
+  };
+
+  methods = {
+    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
   };
 
   async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
