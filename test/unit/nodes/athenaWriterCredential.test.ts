@@ -55,8 +55,9 @@ describe('Athena API credential', () => {
 
   test('OAuth2 token passes the test request', async () => {
     const data = { authType: 'oauth2', baseUrl: `${athena.url}/`, clientId: 'hub', clientSecret: 'secret-1', tokenUrl: '' };
-    const { accessToken } = await credential.preAuthentication.call(helper, data);
-    expect(typeof accessToken).toBe('string');
+    const token = await credential.preAuthentication.call(helper, data);
+    expect(typeof token.accessToken).toBe('string');
+    const accessToken = String(token.accessToken);
 
     const options = await credential.authenticate({ ...data, accessToken }, { url: '/' });
     expect((options.headers as Record<string, string>).Authorization).toBe(`Bearer ${accessToken}`);
