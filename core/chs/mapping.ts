@@ -28,6 +28,9 @@ export interface CreateIncidentOverrides {
   priority?: ChsPriority;
   narrative?: string;
   locationText?: string;
+  informantName?: string;
+  informantPhone?: string;
+  informantEmail?: string;
 }
 
 export interface CreateIncidentMappingOptions {
@@ -241,6 +244,14 @@ export function buildCreateIncidentRequest(contact: CanonicalContact, options: C
       ...(informantPerson.emails[0] ? { email: informantPerson.emails[0] } : {}),
       ...(formatAddress(informantPerson.homeAddress) ? { address: formatAddress(informantPerson.homeAddress) } : {}),
       role: rolesText(informantPerson),
+    };
+  }
+  if (overrides.informantName !== undefined || overrides.informantPhone !== undefined || overrides.informantEmail !== undefined) {
+    request.informant = {
+      ...(request.informant ?? {}),
+      ...(overrides.informantName !== undefined ? { name: overrides.informantName } : {}),
+      ...(overrides.informantPhone !== undefined ? { phone: overrides.informantPhone } : {}),
+      ...(overrides.informantEmail !== undefined ? { email: overrides.informantEmail } : {}),
     };
   }
 

@@ -107,10 +107,13 @@ const createProperties: INodeProperties[] = [
     description: 'Values that replace the mapped ones; use expressions to compute them from the item',
     displayOptions: show('createIncident'),
     options: [
+      { displayName: 'Informant Email', name: 'informantEmail', type: 'string', placeholder: 'name@example.com', default: '' },
+      { displayName: 'Informant Name', name: 'informantName', type: 'string', default: '' },
+      { displayName: 'Informant Phone', name: 'informantPhone', type: 'string', default: '' },
+      { displayName: 'Location Text', name: 'locationText', type: 'string', default: '', description: 'Address or place as one line' },
+      { displayName: 'Narrative', name: 'narrative', type: 'string', typeOptions: { rows: 6 }, default: '' },
       { displayName: 'Opening Code', name: 'openingCode', type: 'string', default: '' },
       { displayName: 'Priority', name: 'priority', type: 'options', options: priorityOptions, default: 'scheduled' },
-      { displayName: 'Narrative', name: 'narrative', type: 'string', typeOptions: { rows: 6 }, default: '' },
-      { displayName: 'Location Text', name: 'locationText', type: 'string', default: '', description: 'Address or place as one line' },
     ],
   },
 ];

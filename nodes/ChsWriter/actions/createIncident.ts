@@ -21,6 +21,9 @@ interface OverridesParameter {
   priority?: ChsPriority;
   narrative?: string;
   locationText?: string;
+  informantName?: string;
+  informantPhone?: string;
+  informantEmail?: string;
 }
 
 function readOverrides(context: IExecuteFunctions, itemIndex: number): CreateIncidentOverrides {
@@ -31,6 +34,9 @@ function readOverrides(context: IExecuteFunctions, itemIndex: number): CreateInc
     priority: raw.priority,
     narrative: text(raw.narrative),
     locationText: text(raw.locationText),
+    informantName: text(raw.informantName),
+    informantPhone: text(raw.informantPhone),
+    informantEmail: text(raw.informantEmail),
   };
 }
 

@@ -70,6 +70,11 @@ describe('CHS mapping', () => {
     expect(request).toMatchObject({ openingCode: 'OVERRIDE', priority: 'emergency', narrative: 'Short.', location: { text: 'Somewhere' } });
   });
 
+  it('informant overrides keep other details', () => {
+    const { request } = buildCreateIncidentRequest(contactFromFixture('ocr-bicycle-theft'), { overrides: { informantPhone: '07700 900999' } });
+    expect(request.informant).toMatchObject({ name: 'Mr Marcus Whitfield-Ashby', phone: '07700 900999', email: 'm.whitfield-ashby@example.com' });
+  });
+
   it('invalid override names the field', () => {
     const contact = contactFromFixture('ocr-bicycle-theft');
     expect(() => buildCreateIncidentRequest(contact, { overrides: { openingCode: 'has spaces' } })).toThrow(ChsMappingError);

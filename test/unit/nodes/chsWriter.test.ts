@@ -181,13 +181,14 @@ describe('CHS Writer against the CHS simulator', () => {
   it('uses the opening code table and overrides', async () => {
     const result = await create([asItem(bicycle)], {
       openingCodeTable: { rules: [{ formType: 'ocr', openingCode: 'FORCE-THEFT' }] },
-      overrides: { priority: 'priority', locationText: 'Outside the library' },
+      overrides: { priority: 'priority', locationText: 'Outside the library', informantName: 'A. N. Other' },
     });
     expect(result.status).toBe('success');
     const incident = chs.store.allIncidents()[0];
     expect(incident.openingCode).toBe('FORCE-THEFT');
     expect(incident.priority).toBe('priority');
     expect(incident.location?.text).toBe('Outside the library');
+    expect(incident.informant?.name).toBe('A. N. Other');
   });
 
   it('fails on an item that is not a contact', async () => {
