@@ -11,6 +11,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import { AuditChainError, AuditInputError, auditKeyFromCredential } from '../../core/audit';
+import { testContactHubStoreCredential } from '../shared/store';
 import { actorProperties } from './actions/actorProperties';
 import { appendEventProperties, executeAppendEvent } from './actions/appendEvent.operation';
 import { openAuditContext, type OperationExecutor } from './actions/context';
@@ -59,7 +60,7 @@ export class AuditLogger implements INodeType {
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     credentials: [
-      { name: 'contactHubStoreApi', required: true },
+      { name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' },
       { name: 'contactHubAuditKeyApi', required: true, testedBy: 'auditKeyTest' },
     ],
     properties: [
@@ -97,7 +98,7 @@ export class AuditLogger implements INodeType {
   };
 
   methods = {
-    credentialTest: { auditKeyTest: testAuditKeyCredential },
+    credentialTest: { auditKeyTest: testAuditKeyCredential, contactHubStoreTest: testContactHubStoreCredential },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,7 +1,7 @@
 /** Shared parts of the Audit Logger operations: the opened audit log, the key, and item helpers. */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { AuditLog, auditKeyFromCredential, type AuditActor, type AuditKey } from '../../../core/audit';
-import type { ContactHubStore } from '../../../core/store/types';
+import { getStore } from '../../shared/store';
 
 export interface AuditContext {
   log: AuditLog;
@@ -18,31 +18,10 @@ export async function openAuditContext(ctx: IExecuteFunctions): Promise<AuditCon
   } catch (error) {
     throw new NodeOperationError(ctx.getNode(), `The Contact Hub Audit Key credential is invalid: ${(error as Error).message}`);
   }
-  const store = await loadGetStore(ctx)(ctx);
+  const store = await getStore(ctx);
   const checkpointInterval = ctx.getNodeParameter('checkpointInterval', 0, 1000) as number;
   const log = new AuditLog(store.db, { key: parsed.key, digestSalt: parsed.digestSalt, checkpointInterval });
   return { log, key: parsed.key, digestSalt: parsed.digestSalt };
-}
-
-type GetStore = (context: IExecuteFunctions) => Promise<ContactHubStore>;
-
-/**
- * Loads `getStore` from nodes/shared/store.ts when the node runs.
- * NOTE: loaded lazily so the package builds while that helper is not yet in the tree; switch to a
- * plain import once it is.
- */
-function loadGetStore(ctx: IExecuteFunctions): GetStore {
-  let getStore: GetStore | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    getStore = (require('../../shared/store') as { getStore?: GetStore }).getStore;
-  } catch {
-    getStore = undefined;
-  }
-  if (!getStore) {
-    throw new NodeOperationError(ctx.getNode(), 'The Contact Hub Store helper is missing from this build of n8n-nodes-contact-hub; reinstall the package.');
-  }
-  return getStore;
 }
 
 export type OperationExecutor = (

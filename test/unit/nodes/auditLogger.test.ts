@@ -1,21 +1,19 @@
 /**
- * The Audit Logger node's execute() against a real SQLite store, through a small stand-in for
- * n8n's IExecuteFunctions. Only `getStore` is replaced, so the node uses this test's store
- * instead of building one from a store credential.
+ * The Audit Logger node's execute() against a real SQLite store opened from a store credential,
+ * through a small stand-in for n8n's IExecuteFunctions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICredentialTestFunctions, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { openStore, type ContactHubStore } from '../../../core/store';
+import type { ContactHubStore } from '../../../core/store';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, AUDIT_STEPS, AuditLog, createAuditKey, digestValue, hashEvent, type AuditEvent } from '../../../core/audit';
 
-let store: ContactHubStore;
-jest.mock('../../../nodes/shared/store', () => ({ getStore: async () => store }), { virtual: true });
-
-// Imported after the mock so the node picks it up.
-// eslint-disable-next-line import/first
 import { AuditLogger, testAuditKeyCredential } from '../../../nodes/AuditLogger/AuditLogger.node';
+import { closeAllStores, getStore, testContactHubStoreCredential } from '../../../nodes/shared/store';
+
+let store: ContactHubStore;
+let storeCredential: Record<string, unknown>;
 
 const auditCredential = {
   algorithm: 'hmac-sha256',
@@ -46,8 +44,9 @@ async function runNode(parameters: Record<string, unknown>, items: INodeExecutio
     getInputData: () => items,
     getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
     getCredentials: async (name: string) => {
-      if (name !== 'contactHubAuditKeyApi') throw new Error(`Unexpected credential ${name}`);
-      return options.credential ?? auditCredential;
+      if (name === 'contactHubStoreApi') return storeCredential;
+      if (name === 'contactHubAuditKeyApi') return options.credential ?? auditCredential;
+      throw new Error(`Unexpected credential ${name}`);
     },
     getNode: () => ({ id: 'audit-node', name: 'Audit Logger', type: 'n8n-nodes-contact-hub.auditLogger', typeVersion: 1, position: [0, 0], parameters: {} }),
     continueOnFail: () => options.continueOnFail ?? false,
@@ -85,11 +84,13 @@ describe('Audit Logger node', () => {
 
   beforeEach(async () => {
     folder = mkdtempSync(join(tmpdir(), 'audit-logger-node-'));
-    store = await openStore({ type: 'sqlite', path: join(folder, 'store.sqlite') });
+    storeCredential = { storeType: 'sqlite', sqlitePath: join(folder, 'store.sqlite') };
+    // The same cached store the node opens from this credential.
+    store = await getStore({ getCredentials: async <T extends object>() => storeCredential as T });
   });
 
   afterEach(async () => {
-    await store.close();
+    await closeAllStores();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -230,11 +231,13 @@ describe('Audit Logger parameters', () => {
     expect(optionValues('outcome')).toEqual([...AUDIT_OUTCOMES].sort());
   });
 
-  it('test the audit key credential', () => {
+  it('test both credentials', () => {
     const node = new AuditLogger();
-    const credential = node.description.credentials?.find((entry) => entry.name === 'contactHubAuditKeyApi');
-    expect(credential?.testedBy).toBe('auditKeyTest');
+    const testedBy = (name: string) => node.description.credentials?.find((entry) => entry.name === name)?.testedBy;
+    expect(testedBy('contactHubAuditKeyApi')).toBe('auditKeyTest');
     expect(node.methods.credentialTest.auditKeyTest).toBe(testAuditKeyCredential);
+    expect(testedBy('contactHubStoreApi')).toBe('contactHubStoreTest');
+    expect(node.methods.credentialTest.contactHubStoreTest).toBe(testContactHubStoreCredential);
   });
 });
 
