@@ -49,9 +49,12 @@ function readOpeningCodeTable(context: IExecuteFunctions, itemIndex: number): Op
 
 function asContact(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, submissionId: string): CanonicalContact {
   const json = item.json as Partial<CanonicalContact>;
-  const missing = (['submission', 'incident', 'people', 'objects', 'locations', 'attachments', 'drift'] as const).filter((field) => json[field] === undefined);
-  if (missing.length > 0 || typeof json.formType !== 'string') {
-    throw new NodeOperationError(context.getNode(), `Item ${itemIndex} (submission ${submissionId}) is not a canonical contact item: missing ${[...missing, ...(typeof json.formType === 'string' ? [] : ['formType'])].join(', ')}`, {
+  const missing: string[] = (['submission', 'incident', 'people', 'objects', 'locations', 'attachments', 'drift'] as const).filter(
+    (field) => json[field] === undefined,
+  );
+  if (typeof json.formType !== 'string') missing.push('formType');
+  if (missing.length > 0) {
+    throw new NodeOperationError(context.getNode(), `Item ${itemIndex} (submission ${submissionId}) is not a canonical contact item: missing ${missing.join(', ')}`, {
       itemIndex,
       description: 'Connect this node after the SOH Trigger or SOH Email Parser, which output canonical contact items.',
     });
