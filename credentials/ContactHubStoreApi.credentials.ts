@@ -8,10 +8,12 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class ContactHubStoreApi implements ICredentialType {
   name = 'contactHubStoreApi';
 
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api -- the store is a database, not an API
   displayName = 'Contact Hub Store';
 
   icon = { light: 'file:contactHubStoreApi.svg', dark: 'file:contactHubStoreApi.dark.svg' } as const;
 
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- a full URL, not an n8n docs slug
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/store.md';
 
   properties: INodeProperties[] = [
@@ -21,9 +23,9 @@ export class ContactHubStoreApi implements ICredentialType {
       type: 'options',
       options: [
         {
-          name: 'SQLite (Single n8n Process)',
+          name: 'SQLite File',
           value: 'sqlite',
-          description: 'A file on this machine; not for queue mode',
+          description: 'A file on this machine, for a single n8n process; not for queue mode',
         },
         {
           name: 'PostgreSQL',
@@ -107,7 +109,7 @@ export class ContactHubStoreApi implements ICredentialType {
       displayName: 'CA Certificate (PEM)',
       name: 'sslCa',
       type: 'string',
-      typeOptions: { password: true, rows: 4 },
+      typeOptions: { rows: 4 },
       default: '',
       description: 'Certificate authority that signed the server certificate, when it is not publicly trusted',
       displayOptions: { show: { storeType: ['postgres'], sslMode: ['require', 'verify-full'] } },
@@ -121,6 +123,8 @@ export class ContactHubStoreApi implements ICredentialType {
       description: 'Only when the server asks for client certificates',
       displayOptions: { show: { storeType: ['postgres'], sslMode: ['require', 'verify-full'] } },
     },
+    // The rule guesses from the field name, but a private key is a secret.
+    // eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
     {
       displayName: 'Client Private Key (PEM)',
       name: 'sslKey',

@@ -1,0 +1,172 @@
+/**
+ * The Reference Allocator inside n8n's real execution engine, with the real store helper opening a
+ * real SQLite file from the credential.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { openStore } from '../../../core/store';
+import { ReferenceAllocator } from '../../../nodes/ReferenceAllocator/ReferenceAllocator.node';
+import { closeAllStores } from '../../../nodes/shared/store';
+import { runWorkflow, type WorkflowJson } from '../../helpers/runWorkflow';
+
+let folder: string;
+let storePath: string;
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'reference-allocator-'));
+  storePath = join(folder, 'store.sqlite');
+});
+
+afterEach(async () => {
+  await closeAllStores();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const KENT = { pattern: '{FORCE}/{SEQ:5}/{YY}', forceCode: '46', resetPeriod: 'yearly' };
+
+function workflowWith(parameters: IDataObject, nodeExtra: Partial<INode> = {}): WorkflowJson {
+  return {
+    nodes: [
+      { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      {
+        id: 'allocator',
+        name: 'Reference Allocator',
+        type: 'n8n-nodes-contact-hub.referenceAllocator',
+        typeVersion: 1,
+        position: [300, 0],
+        parameters,
+        credentials: { contactHubStoreApi: { id: '1', name: 'Contact Hub Store' } },
+        ...nodeExtra,
+      },
+    ],
+    connections: { Start: { main: [[{ node: 'Reference Allocator', type: 'main', index: 0 }]] } },
+  };
+}
+
+function submission(id: string, utc = '2025-06-12T14:09:33.880Z'): IDataObject {
+  return { submission: { id, submitTime: { original: utc, utc, flags: [] } } };
+}
+
+function run(parameters: IDataObject, items: IDataObject[], credential: IDataObject = { sqlitePath: storePath }, nodeExtra: Partial<INode> = {}) {
+  return runWorkflow({
+    workflow: workflowWith(parameters, nodeExtra),
+    packageDirs: [],
+    extraNodeTypes: { 'n8n-nodes-contact-hub.referenceAllocator': new ReferenceAllocator() },
+    credentials: { contactHubStoreApi: credential },
+    triggerItems: items.map((json) => ({ json })),
+  });
+}
+
+describe('Reference Allocator allocate', () => {
+  it('adds consecutive references', async () => {
+    const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1'), submission('sub-2')]);
+    expect(result.status).toBe('success');
+    const items = result.outputs['Reference Allocator'][0];
+    expect(items.map((item) => item.json.reference)).toEqual(['46/00001/25', '46/00002/25']);
+    expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+    expect(items[0].json.submission).toMatchObject({ id: 'sub-1' });
+  });
+
+  it('returns the same reference on a re-run', async () => {
+    await run({ operation: 'allocate', ...KENT }, [submission('sub-1')]);
+    const again = await run({ operation: 'allocate', ...KENT }, [submission('sub-2'), submission('sub-1')]);
+    expect(again.json('Reference Allocator').map((item) => item.reference)).toEqual(['46/00002/25', '46/00001/25']);
+  });
+
+  it('writes to the configured field', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, outputField: 'forceReference' }, [submission('sub-1')]);
+    expect(result.json('Reference Allocator')[0]).toMatchObject({ forceReference: '46/00001/25' });
+    expect(result.json('Reference Allocator')[0]).not.toHaveProperty('reference');
+  });
+
+  it('dates by London time', async () => {
+    const result = await run(
+      { operation: 'allocate', pattern: '{SEQ:3}/{MM}/{YY}', resetPeriod: 'monthly' },
+      [submission('sub-april', '2026-03-31T23:30:00.000Z')],
+    );
+    expect(result.json('Reference Allocator')[0].reference).toBe('001/04/26');
+  });
+
+  it('adds a check digit', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, checkCharacter: true }, [submission('sub-1')]);
+    expect(result.json('Reference Allocator')[0].reference).toMatch(/^46\/00001\/25[0-9]$/);
+  });
+
+  it('updates the intake ledger', async () => {
+    const store = await openStore({ type: 'sqlite', path: storePath });
+    const document = '{"data":{}}';
+    await store.intake.recordReceived({
+      submissionId: 'sub-ledger',
+      bodySha256: createHash('sha256').update(document).digest('hex'),
+      source: 'standard-api',
+      document,
+    });
+
+    await run({ operation: 'allocate', ...KENT }, [submission('sub-ledger'), submission('sub-not-in-ledger')]);
+    const entry = await store.intake.get('sub-ledger');
+    expect(entry).toMatchObject({ state: 'reference-allocated', reference: '46/00001/25' });
+    expect(await store.intake.get('sub-not-in-ledger')).toBeNull();
+    await store.close();
+  });
+
+  it('names a missing submission id', async () => {
+    const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1'), { submission: {} }]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toMatch(/Submission ID is (missing|empty) on item 1/);
+  });
+
+  it('names the bad pattern token', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, pattern: '{FORCE}/{SEQ}/{YEAR}' }, [submission('sub-1')]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toMatch(/Invalid Pattern .*\{YEAR\}/);
+  });
+
+  it('keeps going with continue on fail', async () => {
+    const result = await run({ operation: 'allocate', ...KENT }, [{ submission: {} }, submission('sub-ok')], { sqlitePath: storePath }, {
+      onError: 'continueRegularOutput',
+    });
+    expect(result.status).toBe('success');
+    const items = result.outputs['Reference Allocator'][0];
+    expect(items[0].json.error).toMatchObject({ message: expect.stringMatching(/Submission ID/) });
+    expect(items[0].pairedItem).toEqual({ item: 0 });
+    expect(items[1].json.reference).toBe('46/00001/25');
+  });
+
+  it('reports an unreachable store', async () => {
+    writeFileSync(join(folder, 'not-a-folder'), '');
+    const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1')], { sqlitePath: join(folder, 'not-a-folder', 'store.sqlite') });
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toMatch(/could not open the Contact Hub Store/);
+  });
+
+  it('reports an invalid allocation date', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, allocationDate: 'yesterday' }, [submission('sub-1')]);
+    expect(result.errorMessage).toMatch(/Allocation Date "yesterday" on item 0 is not a valid time/);
+  });
+});
+
+describe('Reference Allocator look up', () => {
+  it('finds an allocated reference', async () => {
+    await run({ operation: 'allocate', ...KENT }, [submission('sub-1')]);
+    const result = await run({ operation: 'lookUp', ...KENT }, [submission('sub-1'), submission('sub-unknown')]);
+    expect(result.json('Reference Allocator').map((item) => item.reference)).toEqual(['46/00001/25', null]);
+  });
+});
+
+describe('Reference Allocator validate', () => {
+  it('checks references', async () => {
+    const allocated = await run({ operation: 'allocate', ...KENT, checkCharacter: true }, [submission('sub-1')]);
+    const reference = allocated.json('Reference Allocator')[0].reference as string;
+    const misread = reference.replace('00001', '00007');
+
+    const result = await run({ operation: 'validate', ...KENT, checkCharacter: true }, [{ reference }, { reference: misread }, { reference: 'hello' }]);
+    const validations = result.json('Reference Allocator').map((item) => item.referenceValidation as IDataObject);
+    expect(validations[0]).toMatchObject({ valid: true, parts: { forceCode: '46', sequence: 1, year: 2025 } });
+    expect(validations[1]).toMatchObject({ valid: false, reason: expect.stringMatching(/check character/) });
+    expect(validations[2]).toMatchObject({ valid: false, reason: expect.stringMatching(/shape/) });
+  });
+});
