@@ -25,7 +25,7 @@ let directory: string;
 let packageDir: string;
 let sqlitePath: string;
 
-/** A package folder listing only the Audit Logger and its credentials, so other nodes' build state cannot affect this test. */
+/** Writes a package folder listing only the Audit Logger and its credentials, so other nodes' build state cannot affect this test. */
 function writeAuditOnlyPackage(): string {
   for (const file of [NODE_FILE, ...CREDENTIAL_FILES]) {
     if (!existsSync(join(REPO_ROOT, file))) throw new Error(`${file} is missing: run npm run build before this test.`);
