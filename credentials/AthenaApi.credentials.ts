@@ -19,6 +19,8 @@ export class AthenaApi implements ICredentialType {
 
   icon = 'file:../nodes/AthenaWriter/athenaWriter.svg' as const;
 
+  // The camelCase rule is for nodes in n8n's own repository; a community package links a full URL.
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/contracts/athena-mapping.md';
 
   properties: INodeProperties[] = [
@@ -70,6 +72,8 @@ export class AthenaApi implements ICredentialType {
     {
       displayName: 'Token URL',
       name: 'tokenUrl',
+      // A token URL is an address, not a secret, whatever its name suggests to the linter.
+      // eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing
       type: 'string',
       default: '',
       placeholder: 'https://athena-gateway.force.example/oauth/token',

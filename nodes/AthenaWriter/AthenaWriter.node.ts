@@ -9,6 +9,8 @@ import { athenaWriterProperties } from './description';
 
 type Operation = 'createOccurrence' | 'addToOccurrence' | 'getOccurrence';
 
+// Not usable as an AI tool on purpose: person records in Athena are written only by the rules below, never at an agent's choice.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class AthenaWriter implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Athena Writer',
@@ -23,7 +25,6 @@ export class AthenaWriter implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
     outputNames: ['Written', 'Person Review'],
-    // NOTE: usableAsTool is left unset on purpose, so AI agents cannot call this node to write police records.
     credentials: [
       { name: 'athenaApi', required: true },
       { name: 'contactHubStoreApi', required: false },
