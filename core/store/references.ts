@@ -83,7 +83,7 @@ export class SqlReferenceRepository implements ReferenceRepository {
         } catch (error) {
           if (error instanceof UniqueViolationError) {
             throw new UniqueViolationError(
-              `Reference ${reference} already exists in scope ${scope} for another submission; the pattern must contain the date parts of its reset period so references cannot repeat`,
+              `Reference ${reference} already exists in scope ${scope} for another submission. A pattern without the date parts of its reset period repeats references; add them to the pattern.`,
               error.constraint,
               { cause: error },
             );
