@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { receiveSubmission, type IntakeOutcome } from '../../core/sdm';
 import type { ContactHubStore } from '../../core/store/types';
-import { getStore } from '../shared/store';
+import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { describeAttachments, isJsonAttachment, readEmailHeaders, type EmailHeaders } from './attachments';
 
 /** Fields of an item on the "Could Not Use" output. */
@@ -33,7 +33,7 @@ export class SohEmailParser implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
     outputNames: ['Submissions', 'Could Not Use'],
-    credentials: [{ name: 'contactHubStoreApi', required: true }],
+    credentials: [{ name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' }],
     properties: [
       {
         displayName:
@@ -45,12 +45,16 @@ export class SohEmailParser implements INodeType {
     ],
   };
 
+  methods = {
+    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
+  };
+
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const submissions: INodeExecutionData[] = [];
     const unusable: INodeExecutionData[] = [];
     let store: ContactHubStore | undefined;
-    const openStore = async () => (store ??= await getStore(this as never));
+    const openStore = async () => (store ??= await getStore(this));
 
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
       const item = items[itemIndex];

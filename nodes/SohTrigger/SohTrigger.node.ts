@@ -8,7 +8,7 @@ import {
   type JsonApiError,
 } from '../../core/sdm';
 import type { ContactHubStore, IntakeResponse } from '../../core/store/types';
-import { getStore } from '../shared/store';
+import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { checkRequest } from './auth';
 import { description } from './description';
 import { readAuthSettings, readRoutingSettings, type ResponseMode } from './settings';
@@ -38,6 +38,10 @@ async function readRawBody(context: IWebhookFunctions): Promise<Buffer> {
 export class SohTrigger implements INodeType {
   description = description;
 
+  methods = {
+    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
+  };
+
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     const request = this.getRequestObject();
     const response = this.getResponseObject();
@@ -66,7 +70,7 @@ export class SohTrigger implements INodeType {
 
     let store: ContactHubStore | undefined;
     const outcome = await receiveSubmission(
-      async () => (store = await getStore(this as never)),
+      async () => (store = await getStore(this)),
       rawBody,
       {
         source: 'standard-api',

@@ -143,7 +143,7 @@ export const description: INodeTypeDescription = {
   outputNames: ['Accepted', 'Manual Handling'],
   credentials: [
     { name: 'sohApi', required: true },
-    { name: 'contactHubStoreApi', required: true },
+    { name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' },
   ],
   webhooks: [
     {

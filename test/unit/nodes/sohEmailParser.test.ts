@@ -3,26 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { receiveSubmission } from '../../../core/sdm';
-import { openStore, type ContactHubStore } from '../../../core/store';
+import { closeAllStores, getStore } from '../../../nodes/shared/store';
 import { SohEmailParser } from '../../../nodes/SohEmailParser/SohEmailParser.node';
 import { fixtureBytes, fixtureJson } from '../sdm/fixtures';
 
-// The store is real SQLite. Only the step from the store credential to an open store is replaced.
-const openStores = new Map<string, Promise<ContactHubStore>>();
-jest.mock(
-  '../../../nodes/shared/store',
-  () => ({
-    getStore: async (context: { getCredentials(name: string): Promise<{ sqlitePath: string }> }) => {
-      const { sqlitePath } = await context.getCredentials('contactHubStoreApi');
-      if (!openStores.has(sqlitePath)) openStores.set(sqlitePath, openStore({ type: 'sqlite', path: sqlitePath }));
-      return openStores.get(sqlitePath)!.catch((error) => {
-        openStores.delete(sqlitePath);
-        throw error;
-      });
-    },
-  }),
-  { virtual: true },
-);
 
 const SUBMISSION_ID = 'a9e3d7c5-1b2f-4e6a-9d08-7c4b2a1f3e88';
 let folder: string;
@@ -34,8 +18,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const store of openStores.values()) await (await store.catch(() => undefined))?.close();
-  openStores.clear();
+  await closeAllStores();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -54,7 +37,7 @@ async function run(items: INodeExecutionData[], options: { continueOnFail?: bool
     getInputData: () => items,
     getNode: () => ({ name: 'SOH Email Parser', type: 'n8n-nodes-contact-hub.sohEmailParser', typeVersion: 1, parameters: {} }),
     continueOnFail: () => options.continueOnFail ?? false,
-    getCredentials: async () => ({ sqlitePath: options.sqlitePath ?? storePath }),
+    getCredentials: async () => ({ storeType: 'sqlite', sqlitePath: options.sqlitePath ?? storePath }),
     helpers: {
       getBinaryDataBuffer: async (itemIndex: number, key: string) => Buffer.from(items[itemIndex].binary![key].data, 'base64'),
     },
@@ -64,8 +47,14 @@ async function run(items: INodeExecutionData[], options: { continueOnFail?: bool
 }
 
 async function ledger() {
-  return (await openStores.get(storePath)!).intake;
+  return (await testStore(storePath)).intake;
 }
+
+/** The store the nodes open for the test credential; getStore returns the same instance to both. */
+function testStore(sqlitePath: string) {
+  return getStore({ getCredentials: async () => ({ storeType: 'sqlite', sqlitePath }) } as never);
+}
+
 
 describe('SOH Email Parser', () => {
   test('iHub email with SDM and PDF', async () => {
@@ -125,8 +114,7 @@ describe('SOH Email Parser', () => {
   });
 
   test('already received through the API', async () => {
-    const store = await openStore({ type: 'sqlite', path: storePath });
-    openStores.set(storePath, Promise.resolve(store));
+    const store = await testStore(storePath);
     const viaApi = await receiveSubmission(store, fixtureBytes('sdm/ocr-business-victim-stolen-bicycle.json'), { source: 'standard-api' });
     expect(viaApi.kind).toBe('accepted');
 

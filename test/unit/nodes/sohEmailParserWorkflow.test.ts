@@ -6,24 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { openStore, type ContactHubStore } from '../../../core/store';
+import { closeAllStores } from '../../../nodes/shared/store';
 import { SohEmailParser } from '../../../nodes/SohEmailParser/SohEmailParser.node';
 import { runWorkflow, type WorkflowJson } from '../../helpers/runWorkflow';
 import { fixtureJson } from '../sdm/fixtures';
 
-// The store is real SQLite. Only the step from the store credential to an open store is replaced.
-const openStores = new Map<string, Promise<ContactHubStore>>();
-jest.mock(
-  '../../../nodes/shared/store',
-  () => ({
-    getStore: async (context: { getCredentials(name: string): Promise<{ sqlitePath: string }> }) => {
-      const { sqlitePath } = await context.getCredentials('contactHubStoreApi');
-      if (!openStores.has(sqlitePath)) openStores.set(sqlitePath, openStore({ type: 'sqlite', path: sqlitePath }));
-      return openStores.get(sqlitePath)!;
-    },
-  }),
-  { virtual: true },
-);
 
 let folder: string;
 
@@ -32,8 +19,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const store of openStores.values()) await (await store).close();
-  openStores.clear();
+  await closeAllStores();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -57,7 +43,7 @@ function run(items: INodeExecutionData[]) {
     workflow,
     packageDirs: [],
     extraNodeTypes: { 'n8n-nodes-contact-hub.sohEmailParser': new SohEmailParser() },
-    credentials: { contactHubStoreApi: { sqlitePath: join(folder, 'store.db') } },
+    credentials: { contactHubStoreApi: { storeType: 'sqlite', sqlitePath: join(folder, 'store.db') } },
     triggerItems: items,
   });
 }

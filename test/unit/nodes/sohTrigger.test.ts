@@ -2,28 +2,11 @@ import axios from 'axios';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type ContactHubStore } from '../../../core/store';
+import { closeAllStores, getStore } from '../../../nodes/shared/store';
 import { computeSignature } from '../../../nodes/SohTrigger/auth';
 import { fixtureBytes, fixtureJson } from '../sdm/fixtures';
 import { startTriggerHarness, type TriggerHarness } from './sohTriggerHarness';
 
-// The store is real SQLite. Only the step from the store credential to an open store is replaced,
-// so a test can point the credential at a path that cannot be opened.
-const openStores = new Map<string, Promise<ContactHubStore>>();
-jest.mock(
-  '../../../nodes/shared/store',
-  () => ({
-    getStore: async (context: { getCredentials(name: string): Promise<{ sqlitePath: string }> }) => {
-      const { sqlitePath } = await context.getCredentials('contactHubStoreApi');
-      if (!openStores.has(sqlitePath)) openStores.set(sqlitePath, openStore({ type: 'sqlite', path: sqlitePath }));
-      return openStores.get(sqlitePath)!.catch((error) => {
-        openStores.delete(sqlitePath);
-        throw error;
-      });
-    },
-  }),
-  { virtual: true },
-);
 
 const CLIENT = { 'x-client-id': 'ihub-test-client', 'x-client-secret': 'correct horse battery staple' };
 const VALID = 'sdm/ocr-hate-crime-witness-welsh-names.json';
@@ -34,8 +17,14 @@ let storePath: string;
 let harness: TriggerHarness;
 
 async function ledger() {
-  return (await openStores.get(storePath)!).intake;
+  return (await testStore(storePath)).intake;
 }
+
+/** The store the nodes open for the test credential; getStore returns the same instance to both. */
+function testStore(sqlitePath: string) {
+  return getStore({ getCredentials: async () => ({ storeType: 'sqlite', sqlitePath }) } as never);
+}
+
 
 function post(body: string | Buffer, headers: Record<string, string> = CLIENT) {
   // A Buffer is sent as it is; axios would re-encode a string that is not valid JSON.
@@ -52,7 +41,7 @@ beforeEach(async () => {
   harness = await startTriggerHarness({
     credentials: {
       sohApi: { clientId: CLIENT['x-client-id'], clientSecret: CLIENT['x-client-secret'] },
-      contactHubStoreApi: { sqlitePath: storePath },
+      contactHubStoreApi: { storeType: 'sqlite', sqlitePath: storePath },
     },
     parameters: { responseMode: 'immediately', formTypes: {}, extraFormTypes: {}, unknownFormTypes: 'manual', options: {} },
   });
@@ -60,8 +49,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await harness.close();
-  for (const store of openStores.values()) await (await store.catch(() => undefined))?.close();
-  openStores.clear();
+  await closeAllStores();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -118,7 +106,7 @@ describe('SOH Trigger intake', () => {
 
   test('store down is 503 so iHub retries', async () => {
     writeFileSync(join(folder, 'not-a-folder'), '');
-    harness.options.credentials.contactHubStoreApi = { sqlitePath: join(folder, 'not-a-folder', 'store.db') };
+    harness.options.credentials.contactHubStoreApi = { storeType: 'sqlite', sqlitePath: join(folder, 'not-a-folder', 'store.db') };
     const response = await post(fixtureBytes(VALID));
     expect(response.status).toBe(503);
     expect(response.data.errors).toEqual([expect.objectContaining({ status: '503', code: 'store-unavailable' })]);
@@ -140,7 +128,7 @@ describe('SOH Trigger authentication', () => {
     expect(response.status).toBe(401);
     expect(response.data.errors[0].code).toBe('invalid-credentials');
     expect(harness.calls[0].result).toEqual({ noWebhookResponse: true });
-    expect(openStores.size).toBe(0);
+    expect(await (await ledger()).get(SUBMISSION_ID)).toBeNull();
   });
 
   describe('with signatures', () => {
@@ -213,7 +201,7 @@ describe('SOH Trigger hostile bodies', () => {
     const response = await post(JSON.stringify(document));
     expect(response.status).toBe(422);
     expect(response.data.errors[0]).toMatchObject({ code: 'dangling-relationship', source: { pointer: '/data/relationships/knownSuspect/data/0/id' } });
-    expect(openStores.size).toBe(0);
+    expect(await (await ledger()).get(SUBMISSION_ID)).toBeNull();
   });
 
   test('body over the configured limit is 413', async () => {

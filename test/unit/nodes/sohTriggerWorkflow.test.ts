@@ -2,27 +2,15 @@
  * The SOH Trigger inside n8n's real execution engine: n8n-core's WebhookContext evaluates the
  * node's parameters, and WorkflowExecute runs the items down each output.
  */
+import type { INodeParameters } from 'n8n-workflow';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type ContactHubStore } from '../../../core/store';
+import { closeAllStores } from '../../../nodes/shared/store';
 import { SohTrigger } from '../../../nodes/SohTrigger/SohTrigger.node';
 import { runWorkflow, type WorkflowJson } from '../../helpers/runWorkflow';
 import { fixtureBytes } from '../sdm/fixtures';
 
-// The store is real SQLite. Only the step from the store credential to an open store is replaced.
-const openStores = new Map<string, Promise<ContactHubStore>>();
-jest.mock(
-  '../../../nodes/shared/store',
-  () => ({
-    getStore: async (context: { getCredentials(name: string): Promise<{ sqlitePath: string }> }) => {
-      const { sqlitePath } = await context.getCredentials('contactHubStoreApi');
-      if (!openStores.has(sqlitePath)) openStores.set(sqlitePath, openStore({ type: 'sqlite', path: sqlitePath }));
-      return openStores.get(sqlitePath)!;
-    },
-  }),
-  { virtual: true },
-);
 
 const CLIENT = { 'x-client-id': 'ihub-test-client', 'x-client-secret': 'correct horse battery staple' };
 let folder: string;
@@ -32,12 +20,11 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const store of openStores.values()) await (await store).close();
-  openStores.clear();
+  await closeAllStores();
   rmSync(folder, { recursive: true, force: true });
 });
 
-function workflow(parameters: Record<string, unknown>): WorkflowJson {
+function workflow(parameters: INodeParameters): WorkflowJson {
   return {
     nodes: [
       {
@@ -60,7 +47,7 @@ function workflow(parameters: Record<string, unknown>): WorkflowJson {
   };
 }
 
-async function run(parameters: Record<string, unknown>, file: string) {
+async function run(parameters: INodeParameters, file: string) {
   const body = fixtureBytes(file);
   return runWorkflow({
     workflow: workflow(parameters),
@@ -68,7 +55,7 @@ async function run(parameters: Record<string, unknown>, file: string) {
     extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
     credentials: {
       sohApi: { clientId: CLIENT['x-client-id'], clientSecret: CLIENT['x-client-secret'] },
-      contactHubStoreApi: { sqlitePath: join(folder, 'store.db') },
+      contactHubStoreApi: { storeType: 'sqlite', sqlitePath: join(folder, 'store.db') },
     },
     webhook: { request: { headers: { ...CLIENT, 'content-type': 'application/json' }, body: JSON.parse(body.toString('utf8')), rawBody: body } },
   });
@@ -102,7 +89,7 @@ describe('SOH Trigger in the execution engine', () => {
       extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
       credentials: {
         sohApi: { clientId: CLIENT['x-client-id'], clientSecret: CLIENT['x-client-secret'] },
-        contactHubStoreApi: { sqlitePath: join(folder, 'store.db') },
+        contactHubStoreApi: { storeType: 'sqlite', sqlitePath: join(folder, 'store.db') },
       },
       webhook: { request: { headers: { ...CLIENT, 'content-type': 'application/json' }, body, rawBody: raw } },
     });
@@ -122,7 +109,7 @@ describe('SOH Trigger in the execution engine', () => {
       workflow: workflow({}),
       packageDirs: [],
       extraNodeTypes: { 'n8n-nodes-contact-hub.sohTrigger': new SohTrigger() },
-      credentials: { sohApi: { clientId: 'someone-else', clientSecret: 'x' }, contactHubStoreApi: { sqlitePath: join(folder, 'store.db') } },
+      credentials: { sohApi: { clientId: 'someone-else', clientSecret: 'x' }, contactHubStoreApi: { storeType: 'sqlite', sqlitePath: join(folder, 'store.db') } },
       webhook: { request: { headers: CLIENT, body: {} } },
     });
     expect(result.webhook!.response.statusCode).toBe(401);
