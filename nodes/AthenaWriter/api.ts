@@ -101,8 +101,12 @@ export class AthenaClient {
     return (await this.send<Occurrence>(`get occurrence ${occurrenceId}`, { method: 'GET', path: `/occurrences/${encodeURIComponent(occurrenceId)}` })).body;
   }
 
-  async searchNominals(search: NominalSearchRequest, personId: string): Promise<NominalSearchResult> {
-    return (await this.send<NominalSearchResult>(`search nominals for ${personId}`, { method: 'POST', path: '/nominals/search', body: search })).body;
+  /**
+   * Searches nominals. The search is a read sent as POST, so it carries an idempotency key: that
+   * tells the retry helper a resend is safe after a lost response. The contract lets servers ignore it.
+   */
+  async searchNominals(search: NominalSearchRequest, idempotencyKey: string, personId: string): Promise<NominalSearchResult> {
+    return (await this.send<NominalSearchResult>(`search nominals for ${personId}`, { method: 'POST', path: '/nominals/search', body: search }, idempotencyKey)).body;
   }
 
   async createNominal(request: CreateNominalRequest, idempotencyKey: string): Promise<HttpResult<Nominal>> {

@@ -172,7 +172,7 @@ async function handlePerson(
   if (evaluation.eligible && evaluation.rule === '4+1') {
     const search = toNominalSearchRequest(person);
     if (search) {
-      const result = await client.searchNominals(search, person.id);
+      const result = await client.searchNominals(search, athenaIdempotencyKey('search-nominals', submissionId, person.id), person.id);
       const found = result.candidates.map((candidate) => candidate.nominal);
       ownNominal = found.find((nominal) => createdForPerson(nominal, submissionId, person.id));
       candidates = found.filter((nominal) => nominal !== ownNominal);
