@@ -12,7 +12,7 @@ import { buildCreateIncidentRequest, ChsMappingError, type CreateIncidentOverrid
 import type { OpeningCodeRule } from '../../../core/chs/openingCodes';
 import { deriveIdempotencyKey, retryInfoFromError, type HttpResult } from '../../shared/http';
 import { toNodeError } from '../../shared/items';
-import { markWrittenToChs } from '../ledger';
+import { markWrittenToChs, type LedgerOutcome } from '../ledger';
 import { chsRequest, findIncidentBySubmission, type ChsSettings } from '../transport';
 import { existingChs, logContext, optionalString, readSubmissionId } from './common';
 
@@ -122,7 +122,17 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
   }
 
   const incident = result.body;
-  const ledger = settings.updateLedger ? await markWrittenToChs(context, submissionId, incident.id) : 'no-store';
+  let ledger: LedgerOutcome = 'no-store';
+  if (settings.updateLedger) {
+    try {
+      ledger = await markWrittenToChs(context, submissionId, incident.id);
+    } catch (error) {
+      // The incident exists, so the item succeeds. The reconciler re-drives the entry, and the
+      // replayed create then updates the ledger.
+      ledger = 'failed';
+      context.logger.error('CHS Writer: incident created but the intake ledger update failed', { ...logIds, incidentId: incident.id, error: (error as Error).message });
+    }
+  }
   context.logger.info('CHS Writer: incident created', { ...logIds, incidentId: incident.id, replayed: result.replayed, attempts: result.attempts, ledger });
 
   return {
@@ -136,6 +146,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
       replayed: result.replayed,
       recoveredByLookup,
       attempts: result.attempts,
+      ledger,
     },
   };
 }

@@ -5,14 +5,22 @@ import type { IDataObject } from 'n8n-workflow';
 import { parseSubmission } from '../../../core/sdm/parseSubmission';
 import { openStore, type ContactHubStore } from '../../../core/store';
 import { ChsWriter } from '../../../nodes/ChsWriter/ChsWriter.node';
+import { SimulatorClient } from '../../../simulators/common';
 import { createChsSimulator, type ChsSimulator } from '../../../simulators/chs';
 import { runWorkflow } from '../../helpers/runWorkflow';
 
 let store: ContactHubStore;
 
-// NOTE: stands in for nodes/shared/store.ts (owned by the store work) with a real SQLite store, so the
-// writer's ledger update runs whether or not that helper exists yet.
-jest.mock('../../../nodes/shared/store', () => ({ getStore: async () => store }), { virtual: true });
+let failStore = false;
+
+// Replaces only getStore, so the test controls which real SQLite store the writer opens.
+jest.mock('../../../nodes/shared/store', () => ({
+  ...jest.requireActual('../../../nodes/shared/store'),
+  getStore: async () => {
+    if (failStore) throw new Error('database is locked');
+    return store;
+  },
+}));
 
 const WRITER_TYPE = 'n8n-nodes-contact-hub.chsWriter';
 
@@ -69,10 +77,25 @@ describe('CHS Writer intake ledger', () => {
     const entry = await store.intake.get(submissionId);
     expect(entry?.state).toBe('written-to-chs');
     expect(entry?.chsIncidentId).toBe(incidentId);
+    expect((result.json('CHS Writer')[0].chs as IDataObject).ledger).toBe('updated');
+  });
+
+  it('store failure keeps the created incident', async () => {
+    await new SimulatorClient(chs.url).reset();
+    const { item } = bicycle();
+    failStore = true;
+    try {
+      const result = await runCreate(item, true);
+      expect(result.status).toBe('success');
+      expect((result.json('CHS Writer')[0].chs as IDataObject).ledger).toBe('failed');
+      expect(chs.store.allIncidents()).toHaveLength(1);
+    } finally {
+      failStore = false;
+    }
   });
 
   it('leaves the ledger alone without the credential', async () => {
-    chs.store.clear();
+    await new SimulatorClient(chs.url).reset();
     const { item, body } = bicycle();
     const other = { ...item, submission: { ...(item.submission as IDataObject), id: 'ledger-untouched' } };
     await store.intake.recordReceived({ submissionId: 'ledger-untouched', bodySha256: 'c'.repeat(64), source: 'standard-api', document: body.toString('utf8') });
