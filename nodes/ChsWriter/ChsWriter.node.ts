@@ -15,10 +15,7 @@ export class ChsWriter implements INodeType {
     description: 'Create and update incidents in the contact handling system from Single Online Home contacts',
     defaults: { name: 'CHS Writer' },
     usableAsTool: true,
-    // n8n's community-node rules require NodeConnectionTypes; the older base rule wants literals.
-    // eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
     inputs: [NodeConnectionTypes.Main],
-    // eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
     outputs: [NodeConnectionTypes.Main],
     credentials: [
       { name: 'chsApi', required: true },
