@@ -21,7 +21,6 @@ export class ChsApi implements ICredentialType {
 
   icon = { light: 'file:chsApi.svg', dark: 'file:chsApi.dark.svg' } as const;
 
-  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- a full URL, not an n8n docs slug
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/contracts/chs-mapping.md';
 
   properties: INodeProperties[] = [
