@@ -150,8 +150,9 @@ export async function addToOccurrence(context: IExecuteFunctions, itemIndex: num
   }
 
   const roles = readRoles(context, itemIndex, item.json);
+  // The key includes the nominal, so a reviewer who links one nominal and then another is not refused with 409.
   const keys = { submissionId, ...(personId ? { sourceId: personId } : {}) };
-  const link = await client.linkNominal(occurrenceId, { nominalId, roles, externalKeys: keys }, athenaIdempotencyKey('link-nominal', submissionId, personId ?? nominalId));
+  const link = await client.linkNominal(occurrenceId, { nominalId, roles, externalKeys: keys }, athenaIdempotencyKey('add-nominal-link', submissionId, occurrenceId, nominalId, personId ?? ''));
   context.logger.info(`Athena Writer: nominal ${nominalId} linked to occurrence ${occurrenceId}`, logContext);
   return {
     json: { ...item.json, athena: { ...previous, occurrenceId, added: { type: addType, nominalId, linkId: link.body.id, roles, replayed: link.replayed } } },

@@ -353,6 +353,20 @@ describe('Athena Writer other operations', () => {
     expect(await counts()).toEqual({ occurrences: 1, nominals: 1, links: 1, descriptions: 1 });
   });
 
+  test('reviewer may link another nominal after the first', async () => {
+    const first = await seedNominal({ kind: 'known', givenName: 'Kieran', familyName: 'Lowther', dateOfBirth: '1996-03-11', gender: 'GNDR_0003', homeAddress: { postcode: 'CM2 0HU' }, externalKeys: { submissionId: 'older' } });
+    const second = await seedNominal({ kind: 'known', givenName: 'Kieran', familyName: 'Lowther', dateOfBirth: '1993-01-05', gender: 'GNDR_0003', homeAddress: { postcode: 'NR1 3JU' }, externalKeys: { submissionId: 'older-2' } });
+    const submitted = reporter({ dateOfBirth: undefined, age: 30, emails: ['kl.new@example.com'], phones: ['07700 900555'] });
+    const created = await run([item(contact('sub-relink', [submitted]))]);
+    const reviewItem = created.outputs[1][0];
+    const occurrenceId = (reviewItem.json.review as IDataObject).occurrenceId;
+
+    for (const nominalId of [first, second]) {
+      await run([reviewItem], { operation: 'addToOccurrence', occurrenceId, submissionId: 'sub-relink', addType: 'linkNominal', nominalId, roles: [] });
+    }
+    expect((await counts()).links).toBe(2);
+  });
+
   test('new nominal for a reviewed person', async () => {
     await seedNominal({ kind: 'known', givenName: 'Kieran', familyName: 'Lowther', dateOfBirth: '1996-03-11', gender: 'GNDR_0003', homeAddress: { postcode: 'CM2 0HU' }, externalKeys: { submissionId: 'older' } });
     const submitted = reporter({ dateOfBirth: undefined, age: 30, emails: ['kl.new@example.com'], phones: ['07700 900555'] });
