@@ -102,8 +102,8 @@ export class AthenaClient {
   }
 
   /**
-   * Searches nominals. The search is a read sent as POST, so it carries an idempotency key: that
-   * tells the retry helper a resend is safe after a lost response. The contract lets servers ignore it.
+   * Searches nominals. The search is a read sent as POST, so it carries an idempotency key, which
+   * marks a resend as safe for the retry helper. The contract lets servers ignore the key.
    */
   async searchNominals(search: NominalSearchRequest, idempotencyKey: string, personId: string): Promise<NominalSearchResult> {
     return (await this.send<NominalSearchResult>(`search nominals for ${personId}`, { method: 'POST', path: '/nominals/search', body: search }, idempotencyKey)).body;

@@ -11,7 +11,7 @@ import { runWorkflow } from '../../helpers/runWorkflow';
 
 let store: ContactHubStore;
 
-// NOTE: stands in for nodes/shared/store.ts (owned by the store work) with a real SQLite store, so the
+// NOTE: replaces nodes/shared/store.ts (owned by the store work) with a real SQLite store, so the
 // writer's ledger update runs whether or not that helper exists yet.
 jest.mock('../../../nodes/shared/store', () => ({ getStore: async () => store }), { virtual: true });
 
