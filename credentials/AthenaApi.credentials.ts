@@ -19,8 +19,6 @@ export class AthenaApi implements ICredentialType {
 
   icon = 'file:../nodes/AthenaWriter/athenaWriter.svg' as const;
 
-  // The camelCase rule is for nodes in n8n's own repository; a community package links a full URL.
-  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/contracts/athena-mapping.md';
 
   properties: INodeProperties[] = [
