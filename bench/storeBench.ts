@@ -1,8 +1,8 @@
 /**
  * Reference allocation benchmark (not a test): allocations per second and p99 latency on SQLite
- * (one process) and PostgreSQL (1 and 8 concurrent clients in one process), each beside a baseline
- * measured in the same run: a bare autocommit INSERT on SQLite, a bare `nextval` on PostgreSQL.
- * The target is at least half the baseline's throughput. All allocations share one scope, the
+ * (one process) and PostgreSQL (1 and 8 concurrent clients in one process). Each sits beside a
+ * baseline measured in the same run, which is a bare autocommit INSERT on SQLite and a bare
+ * `nextval` on PostgreSQL. The target is at least half the baseline's throughput. All allocations share one scope, the
  * worst case, because allocations in one scope are serialised.
  *
  *   npx tsx bench/storeBench.ts [--operations 2000] [--only sqlite|postgres]
@@ -110,7 +110,8 @@ function report(pairs: Measurement[][]): void {
     console.log(`| ${baseline.label} | ${baseline.operations} | ${baseline.perSecond.toFixed(0)} | ${baseline.p99Ms.toFixed(2)} | 100% |`);
     for (const measurement of others) {
       const share = measurement.perSecond / baseline.perSecond;
-      const verdict = measurement.label.endsWith('allocate') ? (share >= 0.5 ? ' (meets the 50% target)' : ' (below the 50% target)') : '';
+      let verdict = '';
+      if (measurement.label.endsWith('allocate')) verdict = share >= 0.5 ? ' (meets the 50% target)' : ' (below the 50% target)';
       console.log(
         `| ${measurement.label} | ${measurement.operations} | ${measurement.perSecond.toFixed(0)} | ${measurement.p99Ms.toFixed(2)} | ${(share * 100).toFixed(0)}%${verdict} |`,
       );

@@ -1,7 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
- * Where the Contact Hub Store lives: an SQLite file for a single n8n process, or PostgreSQL, which
+ * Location of the Contact Hub Store: an SQLite file for a single n8n process, or PostgreSQL, which
  * queue mode needs because its processes run on several hosts. Tested by the Reference
  * Allocator's `contactHubStoreApiTest` method, because a database has no HTTP endpoint to call.
  */

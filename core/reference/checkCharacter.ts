@@ -1,7 +1,7 @@
 /**
- * Check characters for references read aloud. The errors people make reading or keying a number
- * over the phone are mostly one wrong character ("five" heard as "nine") and two neighbouring
- * characters swapped ("fifty-four" for "forty-five"); both algorithms here detect every such error.
+ * Check characters for references read aloud. They guard against two errors of reading or keying
+ * a number over the phone: one wrong character ("five" heard as "nine") and two neighbouring
+ * characters swapped ("fifty-four" for "forty-five"). Both algorithms here detect every such error.
  *
  * - All-digit references use the Damm algorithm (H. Michael Damm, 2004). Its table is a totally
  *   anti-symmetric quasigroup of order 10, which is what makes every single-digit substitution and

@@ -40,7 +40,7 @@ export interface ReferenceParts {
 
 export interface ReferenceValidation {
   valid: boolean;
-  /** Why the text is not a valid reference; absent when valid. */
+  /** Reason the text is not a valid reference; absent when valid. */
   reason?: string;
   /** The values read from the text, present whenever it matched the pattern's shape. */
   parts?: ReferenceParts;
@@ -106,7 +106,8 @@ export function compileReferenceFormat(format: ReferenceFormat): CompiledReferen
   }
 
   const lettersInChecked = hasToken(parsed, 'MON') || /[A-Za-z]/.test(hasToken(parsed, 'FORCE') ? forceCode : '');
-  const checkAlgorithm: CheckAlgorithm | null = format.checkCharacter ? (lettersInChecked ? 'iso7064-mod37-36' : 'damm') : null;
+  let checkAlgorithm: CheckAlgorithm | null = null;
+  if (format.checkCharacter) checkAlgorithm = lettersInChecked ? 'iso7064-mod37-36' : 'damm';
 
   return {
     pattern: format.pattern,
@@ -178,8 +179,8 @@ export function renderReference(format: CompiledReferenceFormat, date: LondonDat
 }
 
 /**
- * The scope a format's sequence counts in: the force code and the pattern, plus the year for a
- * pattern that repeats yearly, so its counter and uniqueness restart each year.
+ * Returns the scope a format's sequence counts in: the force code and the pattern, plus the year
+ * for a pattern that repeats yearly, so its counter and uniqueness restart each year.
  */
 export function referenceScope(format: CompiledReferenceFormat, date: LondonDate): string {
   const base = `${format.forceCode}|${format.pattern}`;

@@ -158,8 +158,8 @@ class SqliteTransaction implements SqlDatabase {
 
 /**
  * SQLite through `node:sqlite` (Node 24). WAL mode and a busy timeout let several processes
- * share one file; every transaction is `BEGIN IMMEDIATE`, so it takes the write lock up front and
- * never fails half-way on a lock upgrade.
+ * share one file. Every transaction is `BEGIN IMMEDIATE`, so it takes the write lock up front
+ * and cannot fail half-way on a lock upgrade.
  * NOTE: waiting for another process's lock blocks this process's event loop, because
  * `node:sqlite` is synchronous; the wait is bounded by SQLITE_BUSY_TIMEOUT_MS.
  */
@@ -176,7 +176,7 @@ export class SqliteDatabase implements SqlDatabase {
     let raw: DatabaseSyncType;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      // Loaded lazily so that importing the store on Node 20 (which lacks node:sqlite) fails only when SQLite is used.
+      // Loaded here rather than at the top, so that importing the store on Node 20 (which lacks node:sqlite) fails only when SQLite is opened.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
       raw = new DatabaseSync(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });

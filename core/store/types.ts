@@ -106,7 +106,7 @@ export const LEDGER_STATES = [
 
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
-/** The answer given to iHub for a submission, replayed when iHub re-delivers it. */
+/** The HTTP response sent to iHub for a submission, replayed when iHub re-delivers it. */
 export interface IntakeResponse {
   status: number;
   body?: unknown;
@@ -116,10 +116,10 @@ export interface IntakeResponse {
 export interface RecordReceivedInput {
   submissionId: string;
   bodySha256: string;
-  /** How the submission arrived, e.g. `standard-api`, `email`, `raw-soh`. */
+  /** Channel the submission arrived by, e.g. `standard-api`, `email`, `raw-soh`. */
   source: string;
   formType?: string | null;
-  /** The document as received (JSON text). The ledger must hold it before iHub is answered 201. */
+  /** The document as received (JSON text). The ledger must store it before iHub receives 201. */
   document: string;
   /** ISO 8601 instant; defaults to now. */
   receivedAt?: string;

@@ -92,7 +92,7 @@ const submissionProperties: INodeProperties[] = [
     type: 'string',
     default: '={{ $json.submission.id }}',
     required: true,
-    description: 'SOH submission ID. The same ID always gets the same reference, so re-runs and re-deliveries are safe.',
+    description: 'SOH submission ID. With the same Pattern and Force Code, the same ID always gets the same reference, so re-runs and re-deliveries are safe.',
     displayOptions: show('allocate', 'lookUp'),
   },
   {

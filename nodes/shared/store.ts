@@ -45,7 +45,8 @@ export function defaultSqlitePath(): string {
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+  if (value === undefined || value === null) return '';
+  return String(value).trim();
 }
 
 /** Turns credential data into a store configuration; throws StoreConfigError naming the bad field. */

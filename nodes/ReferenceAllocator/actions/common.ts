@@ -68,7 +68,7 @@ export function readOutputField(context: IExecuteFunctions, itemIndex: number, n
   return field;
 }
 
-/** Opens the store, turning its errors into NodeOperationErrors that say what to check. */
+/** Opens the store and turns its errors into NodeOperationErrors that name what to check. */
 export async function openStoreFor(context: IExecuteFunctions, itemIndex: number): Promise<ContactHubStore> {
   try {
     return await getStore(context);

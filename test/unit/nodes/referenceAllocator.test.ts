@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { openStore } from '../../../core/store';
 import { ReferenceAllocator } from '../../../nodes/ReferenceAllocator/ReferenceAllocator.node';
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 const KENT = { pattern: '{FORCE}/{SEQ:5}/{YY}', forceCode: '46', resetPeriod: 'yearly' };
 
-function workflowWith(parameters: IDataObject, nodeExtra: Partial<INode> = {}): WorkflowJson {
+function workflowWith(parameters: INodeParameters, nodeExtra: Partial<INode> = {}): WorkflowJson {
   return {
     nodes: [
       { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -51,7 +51,7 @@ function submission(id: string, utc = '2025-06-12T14:09:33.880Z'): IDataObject {
   return { submission: { id, submitTime: { original: utc, utc, flags: [] } } };
 }
 
-function run(parameters: IDataObject, items: IDataObject[], credential: IDataObject = { sqlitePath: storePath }, nodeExtra: Partial<INode> = {}) {
+function run(parameters: INodeParameters, items: IDataObject[], credential: ICredentialDataDecryptedObject = { sqlitePath: storePath }, nodeExtra: Partial<INode> = {}) {
   return runWorkflow({
     workflow: workflowWith(parameters, nodeExtra),
     packageDirs: [],

@@ -3,7 +3,7 @@ import { dammCheckDigit, mod37_36CheckCharacter } from '../../../core/reference'
 const DIGITS = '0123456789';
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** Every string one substitution or one adjacent swap away from `text`, over `alphabet`. */
+/** Returns every string one substitution or one adjacent swap away from `text`, over `alphabet`. */
 function misreadingsOf(text: string, alphabet: string): string[] {
   const results: string[] = [];
   for (let index = 0; index < text.length; index++) {
