@@ -182,6 +182,9 @@ export function renderReference(format: CompiledReferenceFormat, date: LondonDat
  * Returns the scope a format's sequence counts in: the force code and the pattern, plus the year
  * for a pattern that repeats yearly, so its counter and uniqueness restart each year.
  */
+// NOTE: for a pattern that repeats yearly, a submission allocated again with a date in another
+// year lands in another scope and gets a second reference; the default date (the submission
+// time) does not change between runs.
 export function referenceScope(format: CompiledReferenceFormat, date: LondonDate): string {
   const base = `${format.forceCode}|${format.pattern}`;
   return format.repeatsYearly ? `${base}|${date.year}` : base;

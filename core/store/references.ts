@@ -50,6 +50,9 @@ export class SqlReferenceRepository implements ReferenceRepository {
     // The per-scope lock makes the look-up and the insert one step on PostgreSQL: without it two
     // deliveries of one submission could both miss the look-up, and the loser would fail on the
     // unique constraint instead of receiving the winner's reference.
+    // NOTE: allocations in one scope therefore commit one at a time, each waiting for the previous
+    // commit to reach disk, so concurrent clients add no throughput (bench/storeBench.ts).
+    // Batching concurrent requests of one process into one transaction would lift that.
     return this.db.transaction(
       async (tx) => {
         const existing = await tx.query<ReferenceRow>(

@@ -83,8 +83,10 @@ export interface AllocateReferenceResult {
 export interface ReferenceRepository {
   /**
    * Allocates the next sequence number in `(scope, periodKey)` and stores the rendered reference,
-   * in one transaction. Idempotent per `(scope, submissionId)`. Sequences have no gaps: the
-   * counter and the reference row commit or roll back together.
+   * in one transaction. Idempotent per `(scope, submissionId)`. Sequences have no gaps, because
+   * the counter and the reference row commit or roll back together: a failed render, a rejected
+   * insert or a process that dies mid-transaction leaves the number for the next submission.
+   * Once committed, a reference stays with its submission even when later steps fail.
    */
   allocate(input: AllocateReferenceInput): Promise<AllocateReferenceResult>;
   /** Returns the submission's reference in `scope`, or its most recent one in any scope. */
