@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { cacheRoot, PACKAGE_NAME, repoRoot } from './paths';
@@ -37,10 +37,13 @@ function assertBuilt(packageDir: string): void {
   }
 }
 
-/** Packs the package with `npm pack`, whose tarball is reproducible, so its hash changes only with its content. */
+/**
+ * Packs the package with `npm pack` into a folder of its own, so parallel packs cannot
+ * overwrite each other. The tarball is reproducible, so its hash changes only with its content.
+ */
 function packPackage(packageDir: string): string {
-  const destination = path.join(cacheRoot(), 'packs');
-  mkdirSync(destination, { recursive: true });
+  mkdirSync(packsDir(), { recursive: true });
+  const destination = mkdtempSync(path.join(packsDir(), 'pack-'));
   const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
     cwd: packageDir,
     encoding: 'utf8',
@@ -48,6 +51,20 @@ function packPackage(packageDir: string): string {
   });
   const [{ filename }] = JSON.parse(output) as Array<{ filename: string }>;
   return path.join(destination, filename);
+}
+
+function packsDir(): string {
+  return path.join(cacheRoot(), 'packs');
+}
+
+const TARBALL_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Deletes tarballs older than a week. npm copies a tarball into node_modules, so only a re-install reads it again. */
+function pruneOldTarballs(): void {
+  for (const name of readdirSync(packsDir())) {
+    const file = path.join(packsDir(), name);
+    if (name.endsWith('.tgz') && Date.now() - statSync(file).mtimeMs > TARBALL_MAX_AGE_MS) rmSync(file, { force: true });
+  }
 }
 
 /**
@@ -64,8 +81,10 @@ export function installPackageIntoUserFolder(userFolder: string, options: Instal
   const sha256 = createHash('sha256').update(readFileSync(packed)).digest('hex');
 
   // Keep one tarball per content hash, so a later pack cannot change a tarball that a user folder refers to.
-  const tarball = packed.replace(/\.tgz$/, `-${sha256.slice(0, 12)}.tgz`);
+  const tarball = path.join(packsDir(), path.basename(packed).replace(/\.tgz$/, `-${sha256.slice(0, 12)}.tgz`));
   renameSync(packed, tarball);
+  rmSync(path.dirname(packed), { recursive: true, force: true });
+  pruneOldTarballs();
 
   const nodesDir = path.join(userFolder, '.n8n', 'nodes');
   const hashFile = path.join(nodesDir, HASH_FILE);
