@@ -9,6 +9,8 @@ import {
   dataTableInsert,
   describeManualHandling,
   emailContactCentre,
+  equals,
+  ifAny,
   MANUAL_HANDLING_TABLE,
   manualHandlingRow,
   node,
@@ -32,6 +34,13 @@ export interface ReconcilerTemplate {
 export const RECONCILER_TEMPLATE_KEY = 'reconciler';
 export const RECONCILER_TEMPLATE_FILE = 'contact-hub-reconciler';
 export const RECONCILER_NODE_NAME = 'Find unfinished submissions';
+
+/**
+ * Parameters of *Allocate force reference*. They must match the intake templates' allocator,
+ * because a reference belongs to a scope made of the pattern and the force code: with another
+ * pattern a re-drive would allocate a second reference instead of returning the first.
+ */
+export const RECONCILER_ALLOCATOR_PARAMETERS = { operation: 'allocate', pattern: '{FORCE}/{SEQ}/{YY}', forceCode: '42' };
 
 const KEY = RECONCILER_TEMPLATE_KEY;
 const X = 300;
@@ -77,40 +86,52 @@ export function reconcilerTemplate(): ReconcilerTemplate {
       options: {},
     }),
   );
+  const stoppedAtReceipt = add(
+    ifAny(KEY, 'Stopped before the receipt audit?', [X, MAIN_Y], [equals('={{ $json.reconcile.state }}', 'received')]),
+  );
+  const received = add(
+    auditAppend(KEY, 'Audit: submission received', [2 * X, MAIN_Y], 'received', {
+      justification: "={{ 'Recorded on re-drive attempt ' + $json.reconcile.attempts + ': n8n stopped before the receipt was audited' }}",
+    }),
+  );
   const allocate = add(
-    node(KEY, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [X, MAIN_Y], { operation: 'allocate' }, {
+    node(KEY, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { ...RECONCILER_ALLOCATOR_PARAMETERS }, {
       onError: 'continueErrorOutput',
     }),
   );
   const allocated = add(
-    auditAppend(KEY, 'Audit: reference allocated', [2 * X, MAIN_Y], 'reference-allocated', {
+    auditAppend(KEY, 'Audit: reference allocated', [4 * X, MAIN_Y], 'reference-allocated', {
       targetRecordId: '={{ $json.reference }}',
       justification: "={{ 'Re-drive attempt ' + $json.reconcile.attempts + ' by the reconciler' }}",
     }),
   );
   const chs = add(
-    node(KEY, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [3 * X, MAIN_Y], { operation: 'createIncident' }, {
+    node(KEY, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [5 * X, MAIN_Y], { operation: 'createIncident' }, {
       onError: 'continueErrorOutput',
     }),
   );
   const writtenToChs = add(
-    auditAppend(KEY, 'Audit: written to CHS', [4 * X, MAIN_Y], 'written-to-chs', {
+    auditAppend(KEY, 'Audit: written to CHS', [6 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       targetRecordId: '={{ $json.chs.incidentId }}',
     }),
   );
   const athena = add(
-    node(KEY, 'Create Athena occurrence', `${PACKAGE}.athenaWriter`, 1, [5 * X, MAIN_Y], { operation: 'createOccurrence' }, {
+    node(KEY, 'Create Athena occurrence', `${PACKAGE}.athenaWriter`, 1, [7 * X, MAIN_Y], { operation: 'createOccurrence' }, {
       onError: 'continueErrorOutput',
     }),
   );
   const writtenToAthena = add(
-    auditAppend(KEY, 'Audit: written to Athena', [6 * X, MAIN_Y], 'written-to-athena', {
+    auditAppend(KEY, 'Audit: written to Athena', [8 * X, MAIN_Y], 'written-to-athena', {
       targetSystem: 'Athena',
       targetRecordId: '={{ $json.athena.occurrenceId }}',
     }),
   );
-  connect(reconciler, allocate, 0);
+  // A submission stored just before n8n stopped may have no collection event yet; it gets one now.
+  connect(reconciler, stoppedAtReceipt, 0);
+  connect(stoppedAtReceipt, received, 0);
+  connect(stoppedAtReceipt, allocate, 1);
+  connect(received, allocate, 0);
   connect(allocate, allocated, 0);
   connect(allocated, chs);
   connect(chs, writtenToChs, 0);
@@ -119,17 +140,17 @@ export function reconcilerTemplate(): ReconcilerTemplate {
 
   // A failed step is audited and left for the next poll; the re-drive count decides when to stop.
   const referenceFailed = add(
-    auditAppend(KEY, 'Audit: reference not allocated', [X, BRANCH_Y], 'reference-allocated', { outcome: 'failure', justification: FAILURE_REASON }),
+    auditAppend(KEY, 'Audit: reference not allocated', [3 * X, BRANCH_Y], 'reference-allocated', { outcome: 'failure', justification: FAILURE_REASON }),
   );
   const chsFailed = add(
-    auditAppend(KEY, 'Audit: CHS write failed', [3 * X, BRANCH_Y], 'written-to-chs', {
+    auditAppend(KEY, 'Audit: CHS write failed', [5 * X, BRANCH_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       outcome: 'failure',
       justification: FAILURE_REASON,
     }),
   );
   const athenaFailed = add(
-    auditAppend(KEY, 'Audit: Athena write failed', [5 * X, BRANCH_Y], 'written-to-athena', {
+    auditAppend(KEY, 'Audit: Athena write failed', [7 * X, BRANCH_Y], 'written-to-athena', {
       targetSystem: 'Athena',
       outcome: 'failure',
       justification: FAILURE_REASON,
@@ -140,14 +161,14 @@ export function reconcilerTemplate(): ReconcilerTemplate {
   connect(athena, athenaFailed, 2);
 
   const reviewAudit = add(
-    auditAppend(KEY, 'Audit: person sent for review', [6 * X, BRANCH_Y], 'person-decision', {
+    auditAppend(KEY, 'Audit: person sent for review', [8 * X, BRANCH_Y], 'person-decision', {
       targetSystem: 'Athena',
       outcome: 'partial',
       justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
     }),
   );
   const reviewRow = add(
-    dataTableInsert(KEY, 'Person review queue', [7 * X, BRANCH_Y], PERSON_REVIEW_TABLE, {
+    dataTableInsert(KEY, 'Person review queue', [9 * X, BRANCH_Y], PERSON_REVIEW_TABLE, {
       submissionId: "={{ $json.submission?.id ?? '' }}",
       reference: "={{ $json.reference ?? '' }}",
       occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
@@ -188,7 +209,7 @@ export function reconcilerTemplate(): ReconcilerTemplate {
       "'The audit log could not be written during a re-drive: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store; the reconciler tries the submission again at its next poll.'",
     ),
   );
-  for (const auditNode of [allocated, writtenToChs, writtenToAthena, referenceFailed, chsFailed, athenaFailed]) {
+  for (const auditNode of [received, allocated, writtenToChs, writtenToAthena, referenceFailed, chsFailed, athenaFailed]) {
     connect(auditNode, auditFailed, 1);
   }
   connect(auditFailed, alertRow);
@@ -211,11 +232,12 @@ export function reconcilerTemplate(): ReconcilerTemplate {
     'Note: re-drive',
     3,
     NOTE_Y,
-    4,
+    6,
     380,
     '## The same steps as intake\n' +
       'Reference, CHS incident and Athena occurrence, each with its audit event, exactly as in *iHub Standard API to CHS and Athena*. ' +
-      'Use the same reference pattern and the same CHS, Athena and audit key credentials as that workflow.\n\n' +
+      'A submission that stopped before its receipt was audited gets that audit event first. ' +
+      'Use the **same reference pattern and force code** as that workflow (otherwise a re-drive allocates a second reference) and the same CHS, Athena and audit key credentials.\n\n' +
       'A step that fails is audited with the error and left alone: the next poll after the lease (10 minutes) tries again, up to *Max Re-Drive Attempts*.',
     5,
   );
