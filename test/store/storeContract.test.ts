@@ -185,6 +185,35 @@ describe.each(TARGET_FACTORIES)('store contract on %s', (_name, makeTarget) => {
       expect(sequences).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
     });
 
+    it('confines failures within a batch', async () => {
+      const calls = Array.from({ length: 12 }, (_, index) =>
+        store.references.allocate({
+          scope: 'batch-failures',
+          periodKey: index % 2 === 0 ? 'even' : 'odd',
+          submissionId: `bf-${index}`,
+          render: (sequence) => {
+            if (index === 3) throw new Error('render failed on purpose');
+            if (index === 6) return 'even/1';
+            return `${index % 2 === 0 ? 'even' : 'odd'}/${sequence}`;
+          },
+        }),
+      );
+      const settled = await Promise.allSettled(calls);
+
+      expect(settled[3]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: 'render failed on purpose' }) });
+      expect(settled[6]).toMatchObject({ status: 'rejected', reason: expect.any(UniqueViolationError) });
+      const references = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value.reference] : []));
+      expect(references.sort()).toEqual(['even/1', 'even/2', 'even/3', 'even/4', 'even/5', 'odd/1', 'odd/2', 'odd/3', 'odd/4', 'odd/5'].sort());
+    });
+
+    it('returns one reference for repeats in a batch', async () => {
+      const results = await Promise.all(
+        [1, 2, 3].map(() => store.references.allocate({ scope: 'batch-repeat', periodKey: 'all', submissionId: 'same', render })),
+      );
+      expect(results.map((result) => result.reference)).toEqual(['T/00001', 'T/00001', 'T/00001']);
+      expect(results.map((result) => result.created)).toEqual([true, false, false]);
+    });
+
     it('rejects an empty submission id', async () => {
       await expect(store.references.allocate({ scope: 'x', periodKey: 'all', submissionId: '', render })).rejects.toThrow(
         /submissionId/,
