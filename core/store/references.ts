@@ -71,10 +71,9 @@ function repeatedReferenceError(error: UniqueViolationError, scope: string, refe
  * Allocations in one scope are serialised: PostgreSQL takes an advisory lock on the scope and
  * SQLite's `BEGIN IMMEDIATE` holds the write lock. Without that, two deliveries of one submission
  * could both miss the look-up, and the loser would fail on the unique constraint instead of
- * receiving the winner's reference. Because each transaction then waits for the previous commit
- * to reach disk, calls that arrive while a scope's transaction runs are queued and the next
- * transaction carries all of them (up to MAX_ALLOCATION_BATCH), so concurrent callers in one
- * process share one commit.
+ * receiving the winner's reference. Each transaction then waits for the previous commit to reach
+ * disk. So calls that arrive while a scope's transaction runs are queued, and the next
+ * transaction carries all of them (up to MAX_ALLOCATION_BATCH) under one commit.
  */
 export class SqlReferenceRepository implements ReferenceRepository {
   private readonly queues = new Map<string, PendingAllocation[]>();
