@@ -140,11 +140,29 @@ function credentialDefinitions(options: DeployOptions, soh: SohClient, auditKey:
   return definitions;
 }
 
+/** GET a path of the editor's static type data, which n8n 2.x serves only to a signed-in user. */
+async function getTypes<T>(n8n: N8nInstance, file: 'nodes.json' | 'credentials.json'): Promise<T> {
+  const { cookie, browserId } = await n8n.setupOwner();
+  const response = await axios.get(`${n8n.baseUrl}/types/${file}`, { timeout: 30_000, headers: { cookie, 'browser-id': browserId } });
+  return response.data as T;
+}
+
+/** Default value of every field of every credential type the running n8n has loaded, by type name. */
+async function credentialDefaults(n8n: N8nInstance): Promise<Map<string, Record<string, unknown>>> {
+  const types = await getTypes<Array<{ name: string; properties?: Array<{ name: string; type: string; default?: unknown }> }>>(n8n, 'credentials.json');
+  const defaults = new Map<string, Record<string, unknown>>();
+  for (const type of types) {
+    const fields = (type.properties ?? []).filter((property) => property.type !== 'notice' && property.type !== 'hidden' && property.default !== undefined);
+    defaults.set(type.name, Object.fromEntries(fields.map((property) => [property.name, property.default])));
+  }
+  return defaults;
+}
+
 /** Credential types each node type declares, read from the node descriptions the running n8n serves. */
 async function credentialTypesByNodeType(n8n: N8nInstance): Promise<Map<string, string[]>> {
-  const response = await axios.get(`${n8n.baseUrl}/types/nodes.json`, { timeout: 30_000 });
+  const descriptions = await getTypes<Array<{ name: string; credentials?: Array<{ name: string }> }>>(n8n, 'nodes.json');
   const byType = new Map<string, string[]>();
-  for (const description of response.data as Array<{ name: string; credentials?: Array<{ name: string }> }>) {
+  for (const description of descriptions) {
     const names = (description.credentials ?? []).map((credential) => credential.name);
     byType.set(description.name, [...new Set([...(byType.get(description.name) ?? []), ...names])]);
   }
@@ -173,9 +191,7 @@ export function readTemplate(key: TemplateKey): TemplateWorkflow {
 }
 
 async function createDataTable(n8n: N8nInstance, name: string, columns: readonly string[]): Promise<string> {
-  const existing = await n8n.publicApi<{ data: Array<{ id: string; name: string }> }>('GET', '/data-tables', undefined, {
-    filter: JSON.stringify({ name }),
-  });
+  const existing = await n8n.publicApi<{ data: Array<{ id: string; name: string }> }>('GET', '/data-tables', undefined, { limit: 250 });
   const found = existing.data.find((table) => table.name === name);
   if (found) return found.id;
   const created = await n8n.publicApi<{ id: string }>('POST', '/data-tables', {
@@ -194,10 +210,13 @@ export async function deployTemplates(n8n: N8nInstance, options: DeployOptions):
     digestSalt: randomBytes(16).toString('hex'),
   };
 
+  // The public API wants every field a credential type marks as required, even those with a default.
+  const defaults = await credentialDefaults(n8n);
   const credentials: Record<string, DeployedCredential> = {};
   for (const definition of credentialDefinitions(options, soh, auditKey)) {
     try {
-      const created = await n8n.publicApi<{ id: string; name: string }>('POST', '/credentials', definition);
+      const data = { ...(defaults.get(definition.type) ?? {}), ...definition.data };
+      const created = await n8n.publicApi<{ id: string; name: string }>('POST', '/credentials', { ...definition, data });
       credentials[definition.type] = { id: created.id, name: created.name, type: definition.type };
     } catch (error) {
       throw new Error(`Creating the ${definition.type} credential in n8n failed: ${(error as Error).message}`);

@@ -165,7 +165,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [X, MAIN_Y], 'received'));
   const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [2 * X, MAIN_Y]));
   const allocate = canvas.add(
-    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { operation: 'allocate' }, {
+    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { operation: 'allocate', pattern: '{FORCE}/{SEQ}/{YY}', forceCode: '42' }, {
       onError: 'continueErrorOutput',
     }),
   );
@@ -391,7 +391,7 @@ function emailTemplate(): TemplateWorkflow {
     ),
   );
   const allocate = canvas.add(
-    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [4 * X, MAIN_Y], { operation: 'allocate' }, {
+    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [4 * X, MAIN_Y], { operation: 'allocate', pattern: '{FORCE}/{SEQ}/{YY}', forceCode: '42' }, {
       onError: 'continueErrorOutput',
     }),
   );
@@ -609,6 +609,7 @@ function operatorReviewTemplate(): TemplateWorkflow {
         type: 'person',
         id: "={{ $('Operator review form').item.json.operatorId }}",
         name: "={{ $('Operator review form').item.json.operatorName }}",
+        role: 'Contact centre operator',
       },
     }),
   );
@@ -633,6 +634,7 @@ function operatorReviewTemplate(): TemplateWorkflow {
         type: 'person',
         id: "={{ $('Operator review form').item.json.operatorId }}",
         name: "={{ $('Operator review form').item.json.operatorName }}",
+        role: 'Contact centre operator',
       },
     }),
   );

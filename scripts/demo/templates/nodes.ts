@@ -96,7 +96,7 @@ export interface AuditOptions {
   justification?: string;
   submissionId?: string;
   reference?: string;
-  actor?: { type: 'person'; id: string; name: string };
+  actor?: { type: 'person'; id: string; name: string; role: string };
 }
 
 /** Audit Logger "Append Event". Its error output lets a failed audit write still reach a visible place. */
@@ -112,6 +112,7 @@ export function auditAppend(templateKey: string, name: string, position: [number
     parameters.actorType = options.actor.type;
     parameters.actorId = options.actor.id;
     parameters.actorName = options.actor.name;
+    parameters.actorRole = options.actor.role;
   }
   return node(templateKey, name, `${PACKAGE}.auditLogger`, 1, position, parameters, { onError: 'continueErrorOutput' });
 }
@@ -205,8 +206,13 @@ export function emailContactCentre(
   );
 }
 
+/**
+ * Respond to Webhook with a 201 JSON:API body. NOTE: version 1 on purpose, because versions 1.1 and
+ * later refuse to run unless a parent node is n8n's own Webhook, Form, Chat or Wait node (checked in
+ * n8n 2.41.1), and the SOH Trigger is a community node.
+ */
 export function respond201(templateKey: string, name: string, position: [number, number], body: string): TemplateNode {
-  return node(templateKey, name, 'n8n-nodes-base.respondToWebhook', 1.5, position, {
+  return node(templateKey, name, 'n8n-nodes-base.respondToWebhook', 1, position, {
     respondWith: 'json',
     responseBody: body,
     options: {
