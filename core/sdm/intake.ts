@@ -126,13 +126,12 @@ export function routeContact(contact: CanonicalContact, settings: RoutingSetting
   return undefined;
 }
 
-/** Builds the 201 acceptance receipt the trigger sends when it responds at once. */
-export function acceptanceReceipt(contact: CanonicalContact, reference?: string | null): IntakeResponse {
-  const attributes: Record<string, unknown> = {
-    submissionId: contact.submission.id,
-    receivedAt: contact.receivedAt,
-    status: 'accepted',
-  };
+/**
+ * Builds the 201 acceptance receipt. `receivedAt` is the first delivery's time, so a re-delivery
+ * gets the same receipt as the first one.
+ */
+export function acceptanceReceipt(submissionId: string, receivedAt: string, reference?: string | null): IntakeResponse {
+  const attributes: Record<string, unknown> = { submissionId, receivedAt, status: 'accepted' };
   if (reference) attributes.reference = reference;
-  return { status: 201, body: { data: { type: 'receipt', id: contact.submission.id, attributes } } };
+  return { status: 201, body: { data: { type: 'receipt', id: submissionId, attributes } } };
 }

@@ -104,7 +104,7 @@ export class SohTrigger implements INodeType {
           reference: entry.reference ?? undefined,
           deliveryCount: entry.deliveryCount,
         });
-        send(response, entry.response ?? acceptanceReceipt(outcome.contact, entry.reference));
+        send(response, entry.response ?? acceptanceReceipt(entry.submissionId, entry.receivedAt, entry.reference));
         return { noWebhookResponse: true };
       }
       case 'accepted':
@@ -121,7 +121,7 @@ export class SohTrigger implements INodeType {
         await store!.intake.markState(submissionId, 'manual-handling', { manualReason: manualHandling.reason });
       }
       if (responseMode === 'immediately' || manualHandling) {
-        const receipt = acceptanceReceipt(contact);
+        const receipt = acceptanceReceipt(submissionId, contact.receivedAt);
         await store!.intake.setResponse(submissionId, receipt);
         send(response, receipt);
       }

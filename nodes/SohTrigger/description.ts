@@ -45,7 +45,7 @@ export const properties: INodeProperties[] = [
   },
   {
     displayName:
-      'Add a Respond to Webhook node after the Reference Allocator. This trigger itself responds to manual-handling submissions and re-deliveries.',
+      'Add a Respond to Webhook node, version 1, after the Reference Allocator (copy it from the iHub API template). In n8n 2.41 its versions 1.1 and later accept only n8n’s own Webhook, Form, Chat and Wait nodes as the trigger and fail with "No Webhook node found". This trigger itself responds to manual-handling submissions and re-deliveries.',
     name: 'respondNotice',
     type: 'notice',
     default: '',

@@ -283,10 +283,16 @@ describe('SOH Trigger respond after reference', () => {
 
   test('re-delivery answers with the stored reference', async () => {
     await post(fixtureBytes(VALID));
+    const firstItem = harness.calls[0].result!.workflowData![0][0].json;
     await (await ledger()).markState(SUBMISSION_ID, 'reference-allocated', { reference: '42/00017/25' });
     const response = await post(fixtureBytes(VALID));
     expect(response.status).toBe(201);
-    expect(response.data.data.attributes).toMatchObject({ submissionId: SUBMISSION_ID, reference: '42/00017/25' });
+    expect(response.data.data.attributes).toEqual({
+      submissionId: SUBMISSION_ID,
+      reference: '42/00017/25',
+      receivedAt: firstItem.receivedAt,
+      status: 'accepted',
+    });
     expect(harness.calls[1].result).toEqual({ noWebhookResponse: true });
   });
 
