@@ -13,7 +13,6 @@ export class ContactHubStoreApi implements ICredentialType {
 
   icon = { light: 'file:contactHubStoreApi.svg', dark: 'file:contactHubStoreApi.dark.svg' } as const;
 
-  // eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- a full URL, not an n8n docs slug
   documentationUrl = 'https://github.com/n8n-nodes-contact-hub/n8n-nodes-contact-hub/blob/main/docs/references.md#choosing-a-store';
 
   properties: INodeProperties[] = [
