@@ -242,6 +242,14 @@ describe.each(TARGET_FACTORIES)('store contract on %s', (_name, makeTarget) => {
       expect(conflict.entry.conflictHashes).toEqual([sha256(documentB)]);
     });
 
+    it('records one new entry under concurrent deliveries', async () => {
+      const input = { submissionId: 'led-race', bodySha256: sha256(documentA), source: 'standard-api', document: documentA };
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.intake.recordReceived(input)));
+      const outcomes = results.map((result) => result.outcome).sort();
+      expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'new']);
+      expect((await store.intake.get('led-race'))?.deliveryCount).toBe(6);
+    });
+
     it('keeps the received time as UTC', async () => {
       const { entry } = await store.intake.recordReceived({
         submissionId: 'led-time',

@@ -143,6 +143,13 @@ describe('Reference Allocator allocate', () => {
     expect(result.errorMessage).toMatch(/could not open the Contact Hub Store/);
   });
 
+  it('reports an unreachable PostgreSQL store', async () => {
+    const credential = { storeType: 'postgres', host: '127.0.0.1', port: 1, database: 'test', user: 'postgres', sslMode: 'disable' };
+    const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1')], credential);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toBe('Reference Allocator could not open the Contact Hub Store because the store is unavailable');
+  });
+
   it('reports an invalid allocation date', async () => {
     const result = await run({ operation: 'allocate', ...KENT, allocationDate: 'yesterday' }, [submission('sub-1')]);
     expect(result.errorMessage).toMatch(/Allocation Date "yesterday" on item 0 is not a valid time/);
