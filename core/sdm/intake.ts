@@ -1,7 +1,7 @@
 /**
  * The intake step the SOH Trigger and the SOH Email Parser share: parse the body, then store it
  * durably in the intake ledger before anyone responds to iHub, with idempotency on the submission
- * id. Routing by form type lives here too, so both entry points route the same way.
+ * id. The SOH Trigger's routing by form type lives here too, with no n8n imports.
  */
 import type { CanonicalContact, ManualHandling } from '../contact/types';
 import type { ContactHubStore, IntakeResponse, LedgerEntry } from '../store/types';
