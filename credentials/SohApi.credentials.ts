@@ -33,9 +33,12 @@ export class SohApi implements ICredentialType {
       required: true,
       description: 'The client ID issued to iHub for this force',
     },
+    // The value is a header name, not a secret.
+    // eslint-disable-next-line @n8n/community-nodes/credential-password-field
     {
       displayName: 'Client Secret Header',
       name: 'clientSecretHeader',
+      // eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing, n8n-nodes-base/cred-class-field-type-options-password-missing
       type: 'string',
       default: 'X-Client-Secret',
       required: true,
@@ -62,7 +65,7 @@ export class SohApi implements ICredentialType {
       type: 'string',
       default: 'X-Signature',
       displayOptions: { show: { requireSignature: [true] } },
-      description: 'Header with the hex HMAC-SHA256 of "<timestamp>.<body>", optionally prefixed "sha256="',
+      description: 'Header with the hex HMAC-SHA256 of "&lt;timestamp&gt;.&lt;body&gt;", optionally prefixed "sha256="',
     },
     {
       displayName: 'Timestamp Header',

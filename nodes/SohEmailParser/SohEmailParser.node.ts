@@ -21,6 +21,8 @@ interface UnusableEmail extends IDataObject {
   attachment: string | null;
 }
 
+// The parser needs binary attachments from an Email Trigger, which an AI agent's tool call cannot supply.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class SohEmailParser implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'SOH Email Parser',
@@ -28,6 +30,7 @@ export class SohEmailParser implements INodeType {
     icon: { light: 'file:sohEmailParser.svg', dark: 'file:sohEmailParser.dark.svg' },
     group: ['transform'],
     version: 1,
+    subtitle: 'Read SDM attachments',
     description: 'Reads SDM or raw SOH JSON attached to iHub emails and stores each submission before passing it on',
     defaults: { name: 'SOH Email Parser' },
     inputs: [NodeConnectionTypes.Main],

@@ -1,4 +1,14 @@
-import type { IDataObject, INodeExecutionData, INodeType, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type ICredentialsDecrypted,
+  type IDataObject,
+  type INodeCredentialTestResult,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  type IWebhookFunctions,
+  type IWebhookResponseData,
+} from 'n8n-workflow';
 import {
   acceptanceReceipt,
   jsonApiError,
@@ -10,7 +20,7 @@ import {
 import type { ContactHubStore, IntakeResponse } from '../../core/store/types';
 import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { checkRequest } from './auth';
-import { description } from './description';
+import { WEBHOOK_PATH, properties, triggerPanel } from './description';
 import { readAuthSettings, readRoutingSettings, type ResponseMode } from './settings';
 
 const JSON_API_TYPE = 'application/vnd.api+json';
@@ -35,11 +45,63 @@ async function readRawBody(context: IWebhookFunctions): Promise<Buffer> {
   return request.rawBody ?? Buffer.alloc(0);
 }
 
+/** Checks that an SOH API credential is complete; there is no remote service to call. */
+async function testSohApiCredential(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+  try {
+    const settings = readAuthSettings(credential.data ?? {});
+    const signing = settings.signature ? ', with signatures' : '';
+    return { status: 'OK', message: `Requests must carry ${settings.clientIdHeader} and ${settings.clientSecretHeader}${signing}` };
+  } catch (error) {
+    return { status: 'Error', message: (error as Error).message };
+  }
+}
+
 export class SohTrigger implements INodeType {
-  description = description;
+  description: INodeTypeDescription = {
+    displayName: 'SOH Trigger',
+    name: 'sohTrigger',
+    icon: { light: 'file:sohTrigger.svg', dark: 'file:sohTrigger.dark.svg' },
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["responseMode"] === "afterReference" ? "Respond with reference" : "Respond with receipt"}}',
+    description: 'Receives Single Online Home submissions from iHub (Standard API) and stores them before responding',
+    defaults: { name: 'SOH Trigger' },
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+    outputNames: ['Accepted', 'Manual Handling'],
+    credentials: [
+      { name: 'sohApi', required: true, testedBy: 'sohApiTest' },
+      { name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' },
+    ],
+    webhooks: [
+      {
+        name: 'default',
+        httpMethod: 'POST',
+        path: WEBHOOK_PATH,
+        responseMode: '={{$parameter["responseMode"] === "afterReference" ? "responseNode" : "onReceived"}}',
+      },
+    ],
+    triggerPanel,
+    properties,
+  };
+
+  /**
+   * iHub is pointed at the production URL by hand when a force joins, so there is nothing to
+   * register on a remote service: publishing the workflow is all that makes the URL live.
+   */
+  webhookMethods = {
+    default: {
+      checkExists: async (): Promise<boolean> => true,
+      create: async (): Promise<boolean> => true,
+      delete: async (): Promise<boolean> => true,
+    },
+  };
 
   methods = {
-    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
+    credentialTest: {
+      sohApiTest: testSohApiCredential,
+      contactHubStoreTest: testContactHubStoreCredential,
+    },
   };
 
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

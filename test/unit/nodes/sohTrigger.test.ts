@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAllStores, getStore } from '../../../nodes/shared/store';
 import { computeSignature } from '../../../nodes/SohTrigger/auth';
+import { SohTrigger } from '../../../nodes/SohTrigger/SohTrigger.node';
 import { fixtureBytes, fixtureJson } from '../sdm/fixtures';
 import { startTriggerHarness, type TriggerHarness } from './sohTriggerHarness';
 
@@ -302,5 +303,20 @@ describe('SOH Trigger respond after reference', () => {
     expect(response.status).toBe(201);
     expect(response.data.data.type).toBe('receipt');
     expect(harness.calls[0].result!.noWebhookResponse).toBe(true);
+  });
+});
+
+describe('SOH API credential test', () => {
+  const credentialTest = new SohTrigger().methods.credentialTest.sohApiTest;
+
+  test('complete credential passes', async () => {
+    const result = await credentialTest({ id: '1', name: 'SOH API', type: 'sohApi', data: { clientId: 'ihub', clientSecret: 'secret' } });
+    expect(result).toEqual({ status: 'OK', message: 'Requests must carry X-Client-Id and X-Client-Secret' });
+  });
+
+  test('signature without secret fails', async () => {
+    const data = { clientId: 'ihub', clientSecret: 'secret', requireSignature: true };
+    const result = await credentialTest({ id: '1', name: 'SOH API', type: 'sohApi', data });
+    expect(result).toEqual({ status: 'Error', message: 'The SOH API credential requires a signature but has no signing secret.' });
   });
 });
