@@ -1,4 +1,4 @@
-/** The SOH Trigger's parameters and trigger panel text; the node class holds the rest of its description. */
+/** The SOH Trigger's parameters and trigger panel text; the node class contains the rest of its description. */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { FORM_TYPES } from '../../core/sdm';
 
