@@ -57,6 +57,9 @@ export default tseslint.config(
   {
     files: packageRuntimeFiles,
     rules: {
+      // These nodes write police records and audit events, so none is offered to AI agents as a tool. The rule
+      // accepts only a usableAsTool property, which n8n-workflow 2.41.0 types as `true | UsableAsToolDescription`.
+      '@n8n/community-nodes/node-usable-as-tool': 'off',
       // Both rules demand ['main'], but @n8n/community-nodes/node-connection-type-literal demands NodeConnectionTypes.Main.
       'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
       'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
