@@ -8,6 +8,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class ContactHubAuditKeyApi implements ICredentialType {
   name = 'contactHubAuditKeyApi';
 
+  // A signing key, not an API: "API" in its name would mislead the analyst choosing it.
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
   displayName = 'Contact Hub Audit Key';
 
   icon = { light: 'file:contactHubAuditKeyApi.svg', dark: 'file:contactHubAuditKeyApi.dark.svg' } as const;
@@ -36,6 +38,8 @@ export class ContactHubAuditKeyApi implements ICredentialType {
     {
       displayName: 'Key ID',
       name: 'keyId',
+      // The key id is printed on every checkpoint for auditors to read; it is a label, not a secret.
+      // eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
       type: 'string',
       default: '',
       required: true,
@@ -63,6 +67,8 @@ export class ContactHubAuditKeyApi implements ICredentialType {
       description: 'PKCS#8 PEM, for example from "openssl genpkey -algorithm ed25519"',
       displayOptions: { show: { algorithm: ['ed25519'] } },
     },
+    // The salt is a secret: whoever holds it can test guesses of personal data against the digests.
+    // eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
     {
       displayName: 'Digest Salt',
       name: 'digestSalt',

@@ -2,6 +2,7 @@ import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IExecut
 import type { ManualHandling } from '../../core/contact/types';
 import { processItems } from '../shared/items';
 import { retryInfoFromError } from '../shared/http';
+import { testContactHubStoreCredential } from '../shared/store';
 import { addToOccurrence } from './actions/addToOccurrence';
 import { createOccurrence } from './actions/createOccurrence';
 import { getOccurrence } from './actions/getOccurrence';
@@ -9,8 +10,6 @@ import { athenaWriterProperties } from './description';
 
 type Operation = 'createOccurrence' | 'addToOccurrence' | 'getOccurrence';
 
-// Not usable as an AI tool on purpose: person records in Athena are written only by the rules below, never at an agent's choice.
-// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class AthenaWriter implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Athena Writer',
@@ -27,9 +26,13 @@ export class AthenaWriter implements INodeType {
     outputNames: ['Written', 'Person Review'],
     credentials: [
       { name: 'athenaApi', required: true },
-      { name: 'contactHubStoreApi', required: false },
+      { name: 'contactHubStoreApi', required: false, testedBy: 'contactHubStoreTest' },
     ],
     properties: athenaWriterProperties,
+  };
+
+  methods = {
+    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

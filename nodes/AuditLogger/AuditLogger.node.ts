@@ -58,7 +58,6 @@ export class AuditLogger implements INodeType {
     defaults: { name: 'Audit Logger' },
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
-    usableAsTool: true,
     credentials: [
       { name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreTest' },
       { name: 'contactHubAuditKeyApi', required: true, testedBy: 'auditKeyTest' },

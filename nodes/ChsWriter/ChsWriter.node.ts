@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { route } from './actions/router';
 import { properties } from './description';
+import { testContactHubStoreCredential } from '../shared/store';
 
 /** Writes contacts to the force's contact handling system (CHS) over the contract in docs/contracts/chs.openapi.yaml. */
 export class ChsWriter implements INodeType {
@@ -14,14 +15,17 @@ export class ChsWriter implements INodeType {
     subtitle: '={{ $parameter["operation"] }}',
     description: 'Create and update incidents in the contact handling system from Single Online Home contacts',
     defaults: { name: 'CHS Writer' },
-    usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     credentials: [
       { name: 'chsApi', required: true },
-      { name: 'contactHubStoreApi', required: false },
+      { name: 'contactHubStoreApi', required: false, testedBy: 'contactHubStoreTest' },
     ],
     properties,
+  };
+
+  methods = {
+    credentialTest: { contactHubStoreTest: testContactHubStoreCredential },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

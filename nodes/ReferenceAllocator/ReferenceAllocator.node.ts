@@ -16,7 +16,6 @@ export class ReferenceAllocator implements INodeType {
     subtitle: '={{ $parameter["operation"] + ": " + $parameter["pattern"] }}',
     description: "Allocate, look up and validate the force's reference for a Single Online Home submission",
     defaults: { name: 'Reference Allocator' },
-    usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'contactHubStoreApi', required: true, testedBy: 'contactHubStoreApiTest' }],

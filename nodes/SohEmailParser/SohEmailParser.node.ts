@@ -21,8 +21,6 @@ interface UnusableEmail extends IDataObject {
   attachment: string | null;
 }
 
-// The parser needs binary attachments from an Email Trigger, which an AI agent's tool call cannot supply.
-// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class SohEmailParser implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'SOH Email Parser',

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { AuditLog, createAuditKey } from '../../../core/audit';
 import { openStore } from '../../../core/store';
 import { REPO_ROOT, runWorkflow } from '../../helpers/runWorkflow';
@@ -51,7 +51,7 @@ afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function runAuditNode(parameters: IDataObject, triggerItems: IDataObject[]) {
+async function runAuditNode(parameters: INodeParameters, triggerItems: IDataObject[]) {
   return runWorkflow({
     packageDirs: [packageDir],
     workflow: {
