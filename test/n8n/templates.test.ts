@@ -64,12 +64,25 @@ describe.each(keys)('template %s', (key) => {
     }
   });
 
+  test('sends every failed write to a person', () => {
+    // Contact Hub nodes put a failed item on their main output with an `error` field, so n8n's error
+    // output stays empty for them; an If node on `$json.error` has to follow instead.
+    const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
+    const contactHubNodes = nodes.filter((node) => node.type.startsWith('n8n-nodes-contact-hub.') && node.onError !== undefined);
+    for (const node of contactHubNodes) {
+      expect({ node: node.name, onError: node.onError }).toEqual({ node: node.name, onError: 'continueRegularOutput' });
+      const next = (workflow.connections[node.name]?.main[0] ?? []).map((target) => byName.get(target.node));
+      const checksError = next.some(
+        (candidate) => candidate?.type === 'n8n-nodes-base.if' && JSON.stringify(candidate.parameters).includes('$json.error'),
+      );
+      expect({ node: node.name, checksError }).toEqual({ node: node.name, checksError: true });
+    }
+  });
+
   test('wires every error output', () => {
     for (const node of nodes.filter((candidate) => candidate.onError === 'continueErrorOutput')) {
       const outputs = workflow.connections[node.name]?.main ?? [];
-      // The error output is the last one: index 1 for single-output nodes, 2 for the Athena Writer.
-      const errorOutput = node.type.endsWith('.athenaWriter') ? 2 : 1;
-      expect({ node: node.name, wired: (outputs[errorOutput] ?? []).length > 0 }).toEqual({ node: node.name, wired: true });
+      expect({ node: node.name, wired: (outputs.at(-1) ?? []).length > 0 }).toEqual({ node: node.name, wired: true });
     }
   });
 

@@ -14,6 +14,7 @@ import {
   emailContactCentre,
   equals,
   ifAny,
+  ifFailed,
   ifManualHandling,
   MANUAL_HANDLING_TABLE,
   manualHandlingRow,
@@ -23,6 +24,7 @@ import {
   respond201,
   sticky,
   TemplateNode,
+  writer,
 } from './nodes';
 import { RECONCILER_TEMPLATE_FILE, RECONCILER_TEMPLATE_KEY, reconcilerTemplate } from './reconciler';
 
@@ -59,6 +61,7 @@ const X = 300;
 const MAIN_Y = 460;
 const BRANCH_Y = 760;
 const MANUAL_Y = 1060;
+const REVIEW_Y = 1060;
 const NOTE_Y = 40;
 
 class Canvas {
@@ -100,9 +103,11 @@ const RECEIPT_BODY =
   "reference: $json.reference, receivedAt: $json.receivedAt, status: 'accepted' } } }) }}";
 
 const RECEIPT_WITHOUT_REFERENCE_BODY =
-  "={{ JSON.stringify({ data: { type: 'receipt', id: $('Audit: submission received').item.json.submission.id, " +
-  "attributes: { submissionId: $('Audit: submission received').item.json.submission.id, " +
-  "receivedAt: $('Audit: submission received').item.json.receivedAt, status: 'accepted' } } }) }}";
+  "={{ JSON.stringify({ data: { type: 'receipt', id: $json.submission.id, attributes: { submissionId: $json.submission.id, " +
+  "receivedAt: $json.receivedAt, status: 'accepted' } } }) }}";
+
+/** Why a write failed, from the `error` field a Contact Hub node adds to a failed item. */
+const ERROR_TEXT = "($json.error?.message ?? $json.error ?? 'unknown error')";
 
 const MANUAL_EMAIL_SUBJECT = "=Manual handling needed: {{ $json.reference || $json.submissionId }} ({{ $json.code }})";
 const MANUAL_EMAIL_TEXT =
@@ -113,37 +118,50 @@ const MANUAL_EMAIL_TEXT =
   MANUAL_HANDLING_TABLE +
   '" and in n8n execution {{ $json.executionId }}.';
 
-/** Audit → data table → email: where every diverted or failed submission ends. */
+/** Data table → audit → email: where every diverted or failed submission ends. */
 function manualHandlingChain(canvas: Canvas, column: number, workflowLabel: string): TemplateNode {
+  // The row comes first, so a submission is visible even when the audit write after it fails.
+  const row = canvas.add(manualHandlingRow(canvas.key, 'Manual handling queue', [column * X, MANUAL_Y], workflowLabel));
   const audit = canvas.add(
-    auditAppend(canvas.key, 'Audit: routed to manual handling', [column * X, MANUAL_Y], 'manual-handling', {
+    auditAppend(canvas.key, 'Audit: routed to manual handling', [(column + 1) * X, MANUAL_Y], 'manual-handling', {
+      submissionId: '={{ $json.submissionId }}',
+      reference: '={{ $json.reference }}',
       outcome: 'partial',
-      justification: '={{ $json.manualHandling.reason }}',
+      justification: '={{ $json.code + ": " + $json.reason }}',
     }),
   );
-  const row = canvas.add(manualHandlingRow(canvas.key, 'Manual handling queue', [(column + 1) * X, MANUAL_Y], workflowLabel));
   const email = canvas.add(
     emailContactCentre(canvas.key, 'Email the contact centre', [(column + 2) * X, MANUAL_Y], MANUAL_EMAIL_SUBJECT, MANUAL_EMAIL_TEXT),
   );
-  canvas.connect(audit, row);
-  // Even when the audit log cannot be written, the queue row and the email still record the submission.
-  canvas.connect(audit, row, 1);
-  canvas.connect(row, email);
+  canvas.connect(row, audit);
+  canvas.connect(audit, email);
   canvas.note(
     'Note: manual handling',
     column,
     MANUAL_Y + 200,
     3,
-    260,
+    280,
     '## Manual handling\n' +
       'Every submission that cannot go through on its own ends here: a form type that is switched off, a form type ' +
       'we do not know, a reference that could not be allocated, or a system that refused the write.\n\n' +
-      '1. **Audit** records the reason (never personal data).\n' +
-      `2. **Manual handling queue** adds a row to the n8n data table \`${MANUAL_HANDLING_TABLE}\` (Overview → Data tables).\n` +
-      `3. **Email the contact centre** sends the reason to \`${CONTACT_CENTRE_ADDRESS}\`. Configure: an SMTP credential and your contact centre's address.`,
+      `1. **Manual handling queue** adds a row to the n8n data table \`${MANUAL_HANDLING_TABLE}\` (Overview → Data tables).\n` +
+      '2. **Audit** records the reason (never personal data).\n' +
+      `3. **Email the contact centre** sends the reason to \`${CONTACT_CENTRE_ADDRESS}\`. Configure: an SMTP credential and your contact centre's address.\n\n` +
+      'A failed **Audit** node stops the execution, and the *Error handler* workflow records that in the same table.',
     3,
   );
-  return audit;
+  return row;
+}
+
+/** Set node for a failed write: the item already holds the contact and the `error` field. */
+function describeFailure(canvas: Canvas, name: string, position: [number, number], code: string, reason: string): TemplateNode {
+  return canvas.add(
+    node(canvas.key, name, 'n8n-nodes-base.set', 3.4, position, {
+      mode: 'raw',
+      jsonOutput: `={{ Object.assign({}, $json, { manualHandling: { code: '${code}', reason: ${reason}, at: $now.toUTC().toISO() } }) }}`,
+      options: {},
+    }),
+  );
 }
 
 /** iHub Standard API templates: with `athena`, the occurrence is also written to Athena after CHS. */
@@ -165,107 +183,91 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [X, MAIN_Y], 'received'));
   const routing = canvas.add(ifManualHandling(key, 'Needs manual handling?', [2 * X, MAIN_Y]));
   const allocate = canvas.add(
-    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { operation: 'allocate', pattern: '{FORCE}/{SEQ}/{YY}', forceCode: '42' }, {
-      onError: 'continueErrorOutput',
+    writer(key, 'Allocate force reference', 'referenceAllocator', [3 * X, MAIN_Y], {
+      operation: 'allocate',
+      pattern: '{FORCE}/{SEQ}/{YY}',
+      forceCode: '42',
     }),
   );
+  const allocateFailed = canvas.add(ifFailed(key, 'Reference failed?', [4 * X, MAIN_Y]));
   const allocated = canvas.add(
-    auditAppend(key, 'Audit: reference allocated', [4 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
+    auditAppend(key, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
   );
-  const respond = canvas.add(respond201(key, 'Respond 201 with reference', [5 * X, MAIN_Y], RECEIPT_BODY));
-  const chs = canvas.add(
-    node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
-      onError: 'continueErrorOutput',
-    }),
-  );
+  const respond = canvas.add(respond201(key, 'Respond 201 with reference', [6 * X, MAIN_Y], RECEIPT_BODY));
+  const chs = canvas.add(writer(key, 'Create CHS incident', 'chsWriter', [7 * X, MAIN_Y], { operation: 'createIncident' }));
+  const chsFailed = canvas.add(ifFailed(key, 'CHS write failed?', [8 * X, MAIN_Y]));
   const writtenToChs = canvas.add(
-    auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
+    auditAppend(key, 'Audit: written to CHS', [9 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       targetRecordId: '={{ $json.chs.incidentId }}',
     }),
   );
 
-  // The trigger responds to manual-handling submissions itself, so only accepted ones reach the Respond node.
+  // The trigger responds to manual-handling submissions itself, so only accepted ones reach a Respond node.
   canvas.connect(trigger, received, 0);
   canvas.connect(trigger, received, 1);
   canvas.connect(received, routing);
   canvas.connect(routing, allocate, 1);
-  canvas.connect(allocate, allocated, 0);
+  canvas.connect(allocate, allocateFailed);
+  canvas.connect(allocateFailed, allocated, 1);
   canvas.connect(allocated, respond);
   canvas.connect(respond, chs);
-  canvas.connect(chs, writtenToChs, 0);
+  canvas.connect(chs, chsFailed);
+  canvas.connect(chsFailed, writtenToChs, 1);
 
-  const referenceFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'Reference not allocated',
-      [3 * X, BRANCH_Y],
-      'Audit: submission received',
-      'reference-not-allocated',
-      "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand and tell the person reporting.'",
-    ),
+  const referenceNotAllocated = describeFailure(
+    canvas,
+    'Reference not allocated',
+    [4 * X, BRANCH_Y],
+    'reference-not-allocated',
+    `'No force reference could be allocated: ' + ${ERROR_TEXT} + '. Allocate one by hand and tell the person reporting.'`,
   );
   const respondWithoutReference = canvas.add(
-    respond201(key, 'Respond 201 without reference', [4 * X, BRANCH_Y], RECEIPT_WITHOUT_REFERENCE_BODY),
+    respond201(key, 'Respond 201 without reference', [5 * X, BRANCH_Y], RECEIPT_WITHOUT_REFERENCE_BODY),
   );
-  canvas.connect(allocate, referenceFailed, 1);
-  canvas.connect(referenceFailed, respondWithoutReference);
-
-  const chsFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'CHS write failed',
-      [6 * X, BRANCH_Y],
-      'Respond 201 with reference',
-      'chs-write-failed',
-      "'The CHS incident could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Create it by hand from the submission, or re-run the execution when CHS is back.'",
-    ),
+  const chsNotWritten = describeFailure(
+    canvas,
+    'CHS write failed',
+    [8 * X, BRANCH_Y],
+    'chs-write-failed',
+    `'The CHS incident could not be created: ' + ${ERROR_TEXT} + '. Create it by hand from the submission, or re-run the execution when CHS is back.'`,
   );
-  canvas.connect(chs, chsFailed, 1);
-
-  const auditFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'Audit log write failed',
-      [X, BRANCH_Y],
-      'iHub Standard API',
-      'audit-write-failed',
-      "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store; the submission is kept in the intake ledger.'",
-    ),
-  );
+  canvas.connect(allocateFailed, referenceNotAllocated, 0);
+  canvas.connect(referenceNotAllocated, respondWithoutReference);
+  canvas.connect(chsFailed, chsNotWritten, 0);
 
   const manual = manualHandlingChain(canvas, 3, label);
   canvas.connect(routing, manual, 0);
   canvas.connect(respondWithoutReference, manual);
-  canvas.connect(chsFailed, manual);
-  canvas.connect(auditFailed, manual);
-  for (const auditNode of [received, allocated, writtenToChs]) canvas.connect(auditNode, auditFailed, 1);
+  canvas.connect(chsNotWritten, manual);
 
   if (athena) {
     const athenaNode = canvas.add(
-      node(key, 'Create Athena occurrence', `${PACKAGE}.athenaWriter`, 1, [8 * X, MAIN_Y], { operation: 'createOccurrence' }, {
-        onError: 'continueErrorOutput',
-      }),
+      writer(key, 'Create Athena occurrence', 'athenaWriter', [10 * X, MAIN_Y], { operation: 'createOccurrence' }),
     );
+    const athenaFailed = canvas.add(ifFailed(key, 'Athena write failed?', [11 * X, MAIN_Y]));
     const writtenToAthena = canvas.add(
-      auditAppend(key, 'Audit: written to Athena', [9 * X, MAIN_Y], 'written-to-athena', {
+      auditAppend(key, 'Audit: written to Athena', [12 * X, MAIN_Y], 'written-to-athena', {
         targetSystem: 'Athena',
         targetRecordId: '={{ $json.athena.occurrenceId }}',
       }),
     );
     canvas.connect(writtenToChs, athenaNode);
-    canvas.connect(athenaNode, writtenToAthena, 0);
-    canvas.connect(writtenToAthena, auditFailed, 1);
+    canvas.connect(athenaNode, athenaFailed, 0);
+    canvas.connect(athenaFailed, writtenToAthena, 1);
 
-    const reviewAudit = canvas.add(
-      auditAppend(key, 'Audit: person sent for review', [9 * X, BRANCH_Y], 'person-decision', {
-        targetSystem: 'Athena',
-        outcome: 'partial',
-        justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
-      }),
+    const athenaNotWritten = describeFailure(
+      canvas,
+      'Athena write failed',
+      [11 * X, BRANCH_Y],
+      'athena-write-failed',
+      `'The Athena occurrence could not be created: ' + ${ERROR_TEXT} + '. The CHS incident exists; create the occurrence by hand or re-run the execution when Athena is back.'`,
     );
+    canvas.connect(athenaFailed, athenaNotWritten, 0);
+    canvas.connect(athenaNotWritten, manual);
+
     const reviewRow = canvas.add(
-      dataTableInsert(key, 'Person review queue', [10 * X, BRANCH_Y], PERSON_REVIEW_TABLE, {
+      dataTableInsert(key, 'Person review queue', [10 * X, REVIEW_Y], PERSON_REVIEW_TABLE, {
         submissionId: "={{ $json.submission?.id ?? '' }}",
         reference: "={{ $json.reference ?? '' }}",
         occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
@@ -277,11 +279,21 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
         executionId: '={{ $execution.id }}',
       }),
     );
+    const reviewAudit = canvas.add(
+      auditAppend(key, 'Audit: person sent for review', [11 * X, REVIEW_Y], 'person-decision', {
+        submissionId: '={{ $json.submissionId }}',
+        reference: '={{ $json.reference }}',
+        targetSystem: 'Athena',
+        targetRecordId: '={{ $json.occurrenceId }}',
+        outcome: 'partial',
+        justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
+      }),
+    );
     const reviewEmail = canvas.add(
       emailContactCentre(
         key,
         'Email the review team',
-        [11 * X, BRANCH_Y],
+        [12 * X, REVIEW_Y],
         '=Person review needed: {{ $json.reference || $json.submissionId }}',
         '=A person in a submission may already be a nominal in Athena. Nothing has been created for them yet.\n\n' +
           'Submission: {{ $json.submissionId }}\nReference: {{ $json.reference }}\nOccurrence: {{ $json.occurrenceId }}\n' +
@@ -289,31 +301,17 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
           `Reason: {{ $json.reason }}\n\nDecide in Athena, then link or create the nominal. The row is in the data table "${PERSON_REVIEW_TABLE}".`,
       ),
     );
-    canvas.connect(athenaNode, reviewAudit, 1);
-    canvas.connect(reviewAudit, reviewRow);
-    canvas.connect(reviewAudit, reviewRow, 1);
-    canvas.connect(reviewRow, reviewEmail);
-
-    const athenaFailed = canvas.add(
-      describeManualHandling(
-        key,
-        'Athena write failed',
-        [8 * X, BRANCH_Y],
-        'Create CHS incident',
-        'athena-write-failed',
-        "'The Athena occurrence could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. The CHS incident exists; create the occurrence by hand or re-run the execution when Athena is back.'",
-      ),
-    );
-    canvas.connect(athenaNode, athenaFailed, 2);
-    canvas.connect(athenaFailed, manual);
+    canvas.connect(athenaNode, reviewRow, 1);
+    canvas.connect(reviewRow, reviewAudit);
+    canvas.connect(reviewAudit, reviewEmail);
 
     canvas.note(
       'Note: Athena',
-      8,
+      10,
       NOTE_Y,
       4,
       380,
-      '## 5. Athena occurrence and people\n' +
+      '## 4. Athena occurrence and people\n' +
         'Creates the occurrence with its locations and objects, then applies the national Minimum POLE Data Standards to each person: ' +
         'a known person needs given name, surname, date of birth or age, gender and one contact detail ("4+1"); an unknown suspect needs 4 of 7 descriptive fields. ' +
         'Below that, the description is attached to the occurrence as text, so a suspect described only as "male" creates no nominal.\n\n' +
@@ -332,7 +330,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     380,
     '## 1. Intake from iHub\n' +
       `iHub posts each submission to \`/webhook/${WEBHOOK_IDS[key]}/incidents\`. The trigger checks the client id and secret, ` +
-      'stores the document in the intake ledger **before** answering, and answers a re-delivery with the first answer.\n\n' +
+      'stores the document in the intake ledger **before** responding, and responds to a re-delivery with the first answer.\n\n' +
       '**Form types**: open the trigger and switch form types on or off under *Form Types*. A type that is off, or unknown, goes to the *Manual Handling* output. That switch is the whole change.\n\n' +
       'Configure: an **SOH API** credential (client id and secret) and a **Contact Hub Store** credential.',
     6,
@@ -341,24 +339,24 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     'Note: reference',
     2,
     NOTE_Y,
-    4,
+    5,
     380,
     '## 2. Routing, force reference and the 201 answer\n' +
       '*Needs manual handling?* sends switched-off and unknown form types to manual handling (the trigger has already answered iHub for them).\n\n' +
       'The allocator gives every other submission its force reference (the same one again on a re-delivery) and **Respond** answers iHub with 201, the submission id and the reference. ' +
       'If no reference can be allocated, iHub still gets 201 (the submission is stored) and the submission goes to manual handling.\n\n' +
-      'Configure the reference pattern in *Allocate force reference*. Each **Audit** node writes one event to the tamper-evident audit log: set a **Contact Hub Audit Key** credential on each.',
+      'Configure the reference pattern and force code in *Allocate force reference*. Each **Audit** node writes one event to the tamper-evident audit log: set a **Contact Hub Audit Key** credential on each.',
   );
   canvas.note(
     'Note: CHS',
-    6,
+    7,
     NOTE_Y,
-    2,
+    3,
     380,
     '## 3. The CHS incident\n' +
       '*Create CHS incident* writes the incident with its opening code (from the form type; edit the table in the node). ' +
       'It retries timeouts, 429 and 5xx answers with back-off and never creates a second incident for the same submission. ' +
-      'If CHS still refuses, the error output sends the submission to manual handling with the reason.\n\n' +
+      'If CHS still refuses, the failed item carries an `error` field and *CHS write failed?* sends it to manual handling with the reason.\n\n' +
       'Configure: a **CHS API** credential.',
     5,
   );
@@ -391,20 +389,20 @@ function emailTemplate(): TemplateWorkflow {
     ),
   );
   const allocate = canvas.add(
-    node(key, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [4 * X, MAIN_Y], { operation: 'allocate', pattern: '{FORCE}/{SEQ}/{YY}', forceCode: '42' }, {
-      onError: 'continueErrorOutput',
+    writer(key, 'Allocate force reference', 'referenceAllocator', [4 * X, MAIN_Y], {
+      operation: 'allocate',
+      pattern: '{FORCE}/{SEQ}/{YY}',
+      forceCode: '42',
     }),
   );
+  const allocateFailed = canvas.add(ifFailed(key, 'Reference failed?', [5 * X, MAIN_Y]));
   const allocated = canvas.add(
-    auditAppend(key, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
+    auditAppend(key, 'Audit: reference allocated', [6 * X, MAIN_Y], 'reference-allocated', { targetRecordId: '={{ $json.reference }}' }),
   );
-  const chs = canvas.add(
-    node(key, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [6 * X, MAIN_Y], { operation: 'createIncident' }, {
-      onError: 'continueErrorOutput',
-    }),
-  );
+  const chs = canvas.add(writer(key, 'Create CHS incident', 'chsWriter', [7 * X, MAIN_Y], { operation: 'createIncident' }));
+  const chsFailed = canvas.add(ifFailed(key, 'CHS write failed?', [8 * X, MAIN_Y]));
   const writtenToChs = canvas.add(
-    auditAppend(key, 'Audit: written to CHS', [7 * X, MAIN_Y], 'written-to-chs', {
+    auditAppend(key, 'Audit: written to CHS', [9 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       targetRecordId: '={{ $json.chs.incidentId }}',
     }),
@@ -413,16 +411,16 @@ function emailTemplate(): TemplateWorkflow {
   canvas.connect(parser, received, 0);
   canvas.connect(received, switchedOff);
   canvas.connect(switchedOff, allocate, 1);
-  canvas.connect(allocate, allocated, 0);
+  canvas.connect(allocate, allocateFailed);
+  canvas.connect(allocateFailed, allocated, 1);
   canvas.connect(allocated, chs);
-  canvas.connect(chs, writtenToChs, 0);
+  canvas.connect(chs, chsFailed);
+  canvas.connect(chsFailed, writtenToChs, 1);
 
-  const alreadyReceived = canvas.add(
-    ifAny(key, 'Already received?', [2 * X, BRANCH_Y], [equals('={{ $json.code }}', 'already-received')]),
-  );
-  const nothingToDo = canvas.add(node(key, 'Already received: nothing to do', 'n8n-nodes-base.noOp', 1, [3 * X, BRANCH_Y], {}));
+  const alreadyReceived = canvas.add(ifAny(key, 'Already received?', [X, BRANCH_Y], [equals('={{ $json.code }}', 'already-received')]));
+  const nothingToDo = canvas.add(node(key, 'Already received: nothing to do', 'n8n-nodes-base.noOp', 1, [2 * X, BRANCH_Y], {}));
   const unusable = canvas.add(
-    node(key, 'Email could not be used', 'n8n-nodes-base.set', 3.4, [3 * X, BRANCH_Y + 200], {
+    node(key, 'Email could not be used', 'n8n-nodes-base.set', 3.4, [2 * X, BRANCH_Y + 200], {
       mode: 'raw',
       jsonOutput:
         "={{ { submission: { id: $json.submissionId ?? '' }, source: 'email', email: { messageId: $json.messageId, subject: $json.subject, attachment: $json.attachment }, " +
@@ -434,41 +432,25 @@ function emailTemplate(): TemplateWorkflow {
     describeManualHandling(
       key,
       'Form type is switched off',
-      [4 * X, BRANCH_Y],
+      [3 * X, BRANCH_Y],
       'Audit: submission received',
       'form-type-disabled',
       "'Form type ' + $json.formType + ' is switched off for the email path in \\'Form type switched off?\\'. Handle the submission by hand.'",
     ),
   );
-  const referenceFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'Reference not allocated',
-      [5 * X, BRANCH_Y],
-      'Audit: submission received',
-      'reference-not-allocated',
-      "'No force reference could be allocated: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Allocate one by hand.'",
-    ),
+  const referenceNotAllocated = describeFailure(
+    canvas,
+    'Reference not allocated',
+    [5 * X, BRANCH_Y],
+    'reference-not-allocated',
+    `'No force reference could be allocated: ' + ${ERROR_TEXT} + '. Allocate one by hand.'`,
   );
-  const chsFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'CHS write failed',
-      [6 * X, BRANCH_Y],
-      'Allocate force reference',
-      'chs-write-failed',
-      "'The CHS incident could not be created: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Create it by hand, or re-run the execution when CHS is back.'",
-    ),
-  );
-  const auditFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'Audit log write failed',
-      [7 * X, BRANCH_Y],
-      'Read SDM attachments',
-      'audit-write-failed',
-      "'The audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store.'",
-    ),
+  const chsNotWritten = describeFailure(
+    canvas,
+    'CHS write failed',
+    [8 * X, BRANCH_Y],
+    'chs-write-failed',
+    `'The CHS incident could not be created: ' + ${ERROR_TEXT} + '. Create it by hand, or re-run the execution when CHS is back.'`,
   );
   const manual = manualHandlingChain(canvas, 4, label);
   canvas.connect(parser, alreadyReceived, 1);
@@ -477,12 +459,10 @@ function emailTemplate(): TemplateWorkflow {
   canvas.connect(unusable, manual);
   canvas.connect(switchedOff, formTypeOff, 0);
   canvas.connect(formTypeOff, manual);
-  canvas.connect(allocate, referenceFailed, 1);
-  canvas.connect(referenceFailed, manual);
-  canvas.connect(chs, chsFailed, 1);
-  canvas.connect(chsFailed, manual);
-  for (const auditNode of [received, allocated, writtenToChs]) canvas.connect(auditNode, auditFailed, 1);
-  canvas.connect(auditFailed, manual);
+  canvas.connect(allocateFailed, referenceNotAllocated, 0);
+  canvas.connect(referenceNotAllocated, manual);
+  canvas.connect(chsFailed, chsNotWritten, 0);
+  canvas.connect(chsNotWritten, manual);
 
   canvas.note(
     'Note: email intake',
@@ -502,14 +482,15 @@ function emailTemplate(): TemplateWorkflow {
     'Note: same path',
     3,
     NOTE_Y,
-    5,
+    7,
     380,
     '## 2. Form types, then the same path as the API\n' +
       '**Form types**: *Form type switched off?* sends the form types listed in its conditions to manual handling (to start with, the types the API trigger has off by default). ' +
       'Add a condition to switch a form type off for email, delete one to switch it back on. Keep it in step with the *Form Types* switches of the API trigger.\n\n' +
       'Then the force reference is allocated, the CHS incident is created and every step is written to the audit log, as in the *iHub Standard API to CHS* template. ' +
+      'A failed write carries an `error` field and goes to manual handling with the reason. ' +
       'Nobody waits for an answer by email, so the reference reaches the person reporting through CHS.\n\n' +
-      'Configure: the reference pattern, a **CHS API** credential and a **Contact Hub Audit Key** credential on each Audit node.',
+      'Configure: the reference pattern and force code, a **CHS API** credential and a **Contact Hub Audit Key** credential on each Audit node.',
     5,
   );
   return canvas.workflow(`Contact Hub: ${label}`);
@@ -518,6 +499,13 @@ function emailTemplate(): TemplateWorkflow {
 function operatorReviewTemplate(): TemplateWorkflow {
   const key = 'operatorReview';
   const canvas = new Canvas(key);
+  const formValue = (field: string) => `$('Operator review form').item.json.${field}`;
+  const operator = {
+    type: 'person' as const,
+    id: `={{ ${formValue('operatorId')} }}`,
+    name: `={{ ${formValue('operatorName')} }}`,
+    role: 'Contact centre operator',
+  };
 
   const field = (fieldName: string, fieldLabel: string, fieldType: string, extra: Record<string, unknown> = {}) => ({
     fieldName,
@@ -564,101 +552,71 @@ function operatorReviewTemplate(): TemplateWorkflow {
     ),
   );
   const read = canvas.add(
-    node(
-      key,
-      'Read CHS incident',
-      `${PACKAGE}.chsWriter`,
-      1,
-      [X, MAIN_Y],
-      // Get Incident only logs the submission id, and the form does not ask for it, so the reference is logged instead.
-      { operation: 'getIncident', submissionId: '={{ $json.reference }}', incidentId: '={{ $json.incidentId.trim() }}' },
-      { onError: 'continueErrorOutput' },
-    ),
+    // Get Incident only logs the submission id, and the form does not ask for it, so the reference is logged instead.
+    writer(key, 'Read CHS incident', 'chsWriter', [X, MAIN_Y], {
+      operation: 'getIncident',
+      submissionId: '={{ $json.reference }}',
+      incidentId: '={{ $json.incidentId.trim() }}',
+    }),
   );
+  const readFailed = canvas.add(ifFailed(key, 'Incident not read?', [2 * X, MAIN_Y]));
   const submissionIdOfIncident =
-    "($json.chs.incident.externalReferences.find(ref => ref.system === 'soh-submission')?.value ?? $('Operator review form').item.json.reference)";
+    `($('Read CHS incident').item.json.chs.incident.externalReferences.find(ref => ref.system === 'soh-submission')?.value ?? ${formValue('reference')})`;
   const update = canvas.add(
-    node(
-      key,
-      'Update CHS incident',
-      `${PACKAGE}.chsWriter`,
-      1,
-      [2 * X, MAIN_Y],
-      {
-        operation: 'updateIncident',
-        submissionId: `={{ ${submissionIdOfIncident} }}`,
-        incidentId: '={{ $json.chs.incidentId }}',
-        crimeDecision: "={{ $('Operator review form').item.json.decision === 'Crime' ? 'crime' : 'not-crime' }}",
-        crimeRationale: "={{ $('Operator review form').item.json.rationale }}",
-        amendedOpeningCode: "={{ $('Operator review form').item.json.openingCode ?? '' }}",
-        deployDecision: "={{ $('Operator review form').item.json.deploy === 'Deploy' ? 'deploy' : 'no-deploy' }}",
-        deployRationale: "={{ 'Decided at operator review: ' + $('Operator review form').item.json.deploy }}",
-        decidedBy: "={{ $('Operator review form').item.json.operatorName + ' (' + $('Operator review form').item.json.operatorId + ')' }}",
-      },
-      { onError: 'continueErrorOutput' },
-    ),
+    writer(key, 'Update CHS incident', 'chsWriter', [3 * X, MAIN_Y], {
+      operation: 'updateIncident',
+      submissionId: `={{ ${submissionIdOfIncident} }}`,
+      incidentId: '={{ $json.chs.incidentId }}',
+      crimeDecision: `={{ ${formValue('decision')} === 'Crime' ? 'crime' : 'not-crime' }}`,
+      crimeRationale: `={{ ${formValue('rationale')} }}`,
+      amendedOpeningCode: `={{ ${formValue('openingCode')} ?? '' }}`,
+      deployDecision: `={{ ${formValue('deploy')} === 'Deploy' ? 'deploy' : 'no-deploy' }}`,
+      deployRationale: `={{ 'Decided at operator review: ' + ${formValue('deploy')} }}`,
+      decidedBy: `={{ ${formValue('operatorName')} + ' (' + ${formValue('operatorId')} + ')' }}`,
+    }),
   );
+  const updateFailed = canvas.add(ifFailed(key, 'Update failed?', [4 * X, MAIN_Y]));
   const audit = canvas.add(
-    auditAppend(key, 'Audit: operator decision', [3 * X, MAIN_Y], 'operator-decision', {
-      submissionId: `={{ ${submissionIdOfIncident.replace(/\$json\.chs/g, "$('Read CHS incident').item.json.chs")} }}`,
-      reference: "={{ $('Operator review form').item.json.reference }}",
+    auditAppend(key, 'Audit: operator decision', [5 * X, MAIN_Y], 'operator-decision', {
+      submissionId: `={{ ${submissionIdOfIncident} }}`,
+      reference: `={{ ${formValue('reference')} }}`,
       targetSystem: 'CHS',
       targetRecordId: '={{ $json.chs.incidentId }}',
-      justification: "={{ $('Operator review form').item.json.decision + ': ' + $('Operator review form').item.json.rationale }}",
-      actor: {
-        type: 'person',
-        id: "={{ $('Operator review form').item.json.operatorId }}",
-        name: "={{ $('Operator review form').item.json.operatorName }}",
-        role: 'Contact centre operator',
-      },
+      justification: `={{ ${formValue('decision')} + ': ' + ${formValue('rationale')} }}`,
+      actor: operator,
     }),
   );
-  const updateFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'CHS update failed',
-      [2 * X, BRANCH_Y],
-      'Operator review form',
-      'chs-update-failed',
-      "'The operator decision on incident ' + $('Operator review form').item.json.incidentId + ' could not be written to CHS: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Record it in CHS by hand.'",
-    ),
-  );
-  const failedAudit = canvas.add(
-    auditAppend(key, 'Audit: decision not written', [3 * X, BRANCH_Y], 'operator-decision', {
-      reference: "={{ $('Operator review form').item.json.reference }}",
-      targetSystem: 'CHS',
-      targetRecordId: "={{ $('Operator review form').item.json.incidentId }}",
-      outcome: 'failure',
-      justification: '={{ $json.manualHandling.reason }}',
-      actor: {
-        type: 'person',
-        id: "={{ $('Operator review form').item.json.operatorId }}",
-        name: "={{ $('Operator review form').item.json.operatorName }}",
-        role: 'Contact centre operator',
-      },
+  const notWritten = canvas.add(
+    node(key, 'Decision not written', 'n8n-nodes-base.set', 3.4, [3 * X, BRANCH_Y], {
+      mode: 'raw',
+      jsonOutput:
+        `={{ { submissionId: '', reference: ${formValue('reference')}, manualHandling: { code: 'chs-update-failed', ` +
+        `reason: 'The operator decision on incident ' + ${formValue('incidentId')} + ' (' + ${formValue('decision')} + ': ' + ${formValue('rationale')} + ') ` +
+        `could not be written to CHS: ' + ${ERROR_TEXT} + '. Record it in CHS by hand.', at: $now.toUTC().toISO() } } }}`,
+      options: {},
     }),
-  );
-  const auditFailed = canvas.add(
-    describeManualHandling(
-      key,
-      'Audit log write failed',
-      [4 * X, MAIN_Y],
-      'Operator review form',
-      'audit-write-failed',
-      "'The decision on incident ' + $('Operator review form').item.json.incidentId + ' is in CHS, but the audit log could not be written: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store and record the decision in the audit log.'",
-    ),
   );
   const row = canvas.add(manualHandlingRow(key, 'Manual handling queue', [4 * X, BRANCH_Y], 'Operator review'));
-  canvas.connect(audit, auditFailed, 1);
-  canvas.connect(auditFailed, row);
+  const failedAudit = canvas.add(
+    auditAppend(key, 'Audit: decision not written', [5 * X, BRANCH_Y], 'operator-decision', {
+      submissionId: '={{ $json.submissionId }}',
+      reference: '={{ $json.reference }}',
+      targetSystem: 'CHS',
+      targetRecordId: `={{ ${formValue('incidentId')} }}`,
+      outcome: 'failure',
+      justification: '={{ $json.reason }}',
+      actor: operator,
+    }),
+  );
   canvas.connect(form, read);
-  canvas.connect(read, update, 0);
-  canvas.connect(read, updateFailed, 1);
-  canvas.connect(update, audit, 0);
-  canvas.connect(update, updateFailed, 1);
-  canvas.connect(updateFailed, failedAudit);
-  canvas.connect(failedAudit, row);
-  canvas.connect(failedAudit, row, 1);
+  canvas.connect(read, readFailed);
+  canvas.connect(readFailed, update, 1);
+  canvas.connect(readFailed, notWritten, 0);
+  canvas.connect(update, updateFailed);
+  canvas.connect(updateFailed, audit, 1);
+  canvas.connect(updateFailed, notWritten, 0);
+  canvas.connect(notWritten, row);
+  canvas.connect(row, failedAudit);
 
   canvas.note(
     'Note: review form',
@@ -676,12 +634,12 @@ function operatorReviewTemplate(): TemplateWorkflow {
     'Note: decision',
     2,
     NOTE_Y,
-    3,
+    4,
     380,
     '## Decision to CHS and the audit log\n' +
       '*Read CHS incident* checks the incident exists and finds its submission; *Update CHS incident* writes the decision, rationale, opening code and deploy decision to it. ' +
       '*Audit: operator decision* records who decided, when and why, as an alteration of the record.\n\n' +
-      `If CHS refuses the update, the decision is kept in the data table \`${MANUAL_HANDLING_TABLE}\` and the failure is audited.\n\n` +
+      `If CHS refuses, the decision is kept in the data table \`${MANUAL_HANDLING_TABLE}\` and the failure is audited.\n\n` +
       'Configure: a **CHS API** credential, a **Contact Hub Store** and a **Contact Hub Audit Key** credential.',
     5,
   );

@@ -99,7 +99,10 @@ export interface AuditOptions {
   actor?: { type: 'person'; id: string; name: string; role: string };
 }
 
-/** Audit Logger "Append Event". Its error output lets a failed audit write still reach a visible place. */
+/**
+ * Audit Logger "Append Event". A failed audit write stops the execution on purpose, so n8n runs the
+ * error workflow (the Error handler template), which records it where a person sees it.
+ */
 export function auditAppend(templateKey: string, name: string, position: [number, number], step: string, options: AuditOptions = {}): TemplateNode {
   const parameters: Record<string, unknown> = { operation: 'appendEvent', step };
   if (options.outcome) parameters.outcome = options.outcome;
@@ -114,7 +117,7 @@ export function auditAppend(templateKey: string, name: string, position: [number
     parameters.actorName = options.actor.name;
     parameters.actorRole = options.actor.role;
   }
-  return node(templateKey, name, `${PACKAGE}.auditLogger`, 1, position, parameters, { onError: 'continueErrorOutput' });
+  return node(templateKey, name, `${PACKAGE}.auditLogger`, 1, position, parameters);
 }
 
 /** Set node that turns a failed or diverted item back into the contact item with a `manualHandling` record. */
@@ -245,6 +248,28 @@ export function ifManualHandling(templateKey: string, name: string, position: [n
   return ifAny(templateKey, name, position, [
     { leftValue: '={{ $json.manualHandling }}', rightValue: '', operator: { type: 'object', operation: 'exists', singleValue: true } },
   ]);
+}
+
+/**
+ * If node that sends items carrying `error` to its true output (0). The Contact Hub nodes, set to
+ * "On Error: Continue", put a failed item on their main output with an `error` field, so this is
+ * how a template sends a failed write to manual handling.
+ */
+export function ifFailed(templateKey: string, name: string, position: [number, number]): TemplateNode {
+  return ifAny(templateKey, name, position, [
+    { leftValue: '={{ $json.error }}', rightValue: '', operator: { type: 'object', operation: 'exists', singleValue: true } },
+  ]);
+}
+
+/** Contact Hub node whose failed items continue on its main output with an `error` field, for `ifFailed`. */
+export function writer(
+  templateKey: string,
+  name: string,
+  nodeName: 'referenceAllocator' | 'chsWriter' | 'athenaWriter',
+  position: [number, number],
+  parameters: Record<string, unknown>,
+): TemplateNode {
+  return node(templateKey, name, `${PACKAGE}.${nodeName}`, 1, position, parameters, { onError: 'continueRegularOutput' });
 }
 
 /** Equality test on a string expression, for `ifAny`. */

@@ -7,10 +7,10 @@ import {
   auditAppend,
   CONTACT_CENTRE_ADDRESS,
   dataTableInsert,
-  describeManualHandling,
   emailContactCentre,
   equals,
   ifAny,
+  ifFailed,
   MANUAL_HANDLING_TABLE,
   manualHandlingRow,
   node,
@@ -18,6 +18,7 @@ import {
   PERSON_REVIEW_TABLE,
   sticky,
   type TemplateNode,
+  writer,
 } from './nodes';
 
 /** The same shape as `TemplateWorkflow` in build.ts, repeated here so build.ts can import this file. */
@@ -94,35 +95,26 @@ export function reconcilerTemplate(): ReconcilerTemplate {
       justification: "={{ 'Recorded on re-drive attempt ' + $json.reconcile.attempts + ': n8n stopped before the receipt was audited' }}",
     }),
   );
-  const allocate = add(
-    node(KEY, 'Allocate force reference', `${PACKAGE}.referenceAllocator`, 1, [3 * X, MAIN_Y], { ...RECONCILER_ALLOCATOR_PARAMETERS }, {
-      onError: 'continueErrorOutput',
-    }),
-  );
+  const allocate = add(writer(KEY, 'Allocate force reference', 'referenceAllocator', [3 * X, MAIN_Y], { ...RECONCILER_ALLOCATOR_PARAMETERS }));
+  const allocateFailed = add(ifFailed(KEY, 'Reference failed?', [4 * X, MAIN_Y]));
   const allocated = add(
-    auditAppend(KEY, 'Audit: reference allocated', [4 * X, MAIN_Y], 'reference-allocated', {
+    auditAppend(KEY, 'Audit: reference allocated', [5 * X, MAIN_Y], 'reference-allocated', {
       targetRecordId: '={{ $json.reference }}',
       justification: "={{ 'Re-drive attempt ' + $json.reconcile.attempts + ' by the reconciler' }}",
     }),
   );
-  const chs = add(
-    node(KEY, 'Create CHS incident', `${PACKAGE}.chsWriter`, 1, [5 * X, MAIN_Y], { operation: 'createIncident' }, {
-      onError: 'continueErrorOutput',
-    }),
-  );
+  const chs = add(writer(KEY, 'Create CHS incident', 'chsWriter', [6 * X, MAIN_Y], { operation: 'createIncident' }));
+  const chsFailed = add(ifFailed(KEY, 'CHS write failed?', [7 * X, MAIN_Y]));
   const writtenToChs = add(
-    auditAppend(KEY, 'Audit: written to CHS', [6 * X, MAIN_Y], 'written-to-chs', {
+    auditAppend(KEY, 'Audit: written to CHS', [8 * X, MAIN_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       targetRecordId: '={{ $json.chs.incidentId }}',
     }),
   );
-  const athena = add(
-    node(KEY, 'Create Athena occurrence', `${PACKAGE}.athenaWriter`, 1, [7 * X, MAIN_Y], { operation: 'createOccurrence' }, {
-      onError: 'continueErrorOutput',
-    }),
-  );
+  const athena = add(writer(KEY, 'Create Athena occurrence', 'athenaWriter', [9 * X, MAIN_Y], { operation: 'createOccurrence' }));
+  const athenaFailed = add(ifFailed(KEY, 'Athena write failed?', [10 * X, MAIN_Y]));
   const writtenToAthena = add(
-    auditAppend(KEY, 'Audit: written to Athena', [8 * X, MAIN_Y], 'written-to-athena', {
+    auditAppend(KEY, 'Audit: written to Athena', [11 * X, MAIN_Y], 'written-to-athena', {
       targetSystem: 'Athena',
       targetRecordId: '={{ $json.athena.occurrenceId }}',
     }),
@@ -132,43 +124,40 @@ export function reconcilerTemplate(): ReconcilerTemplate {
   connect(stoppedAtReceipt, received, 0);
   connect(stoppedAtReceipt, allocate, 1);
   connect(received, allocate, 0);
-  connect(allocate, allocated, 0);
+  connect(allocate, allocateFailed);
+  connect(allocateFailed, allocated, 1);
   connect(allocated, chs);
-  connect(chs, writtenToChs, 0);
+  connect(chs, chsFailed);
+  connect(chsFailed, writtenToChs, 1);
   connect(writtenToChs, athena);
-  connect(athena, writtenToAthena, 0);
+  connect(athena, athenaFailed, 0);
+  connect(athenaFailed, writtenToAthena, 1);
 
   // A failed step is audited and left for the next poll; the re-drive count decides when to stop.
+  // A failed audit write stops the execution, so n8n's error workflow (the Error handler template) records it.
   const referenceFailed = add(
-    auditAppend(KEY, 'Audit: reference not allocated', [3 * X, BRANCH_Y], 'reference-allocated', { outcome: 'failure', justification: FAILURE_REASON }),
+    auditAppend(KEY, 'Audit: reference not allocated', [4 * X, BRANCH_Y], 'reference-allocated', { outcome: 'failure', justification: FAILURE_REASON }),
   );
-  const chsFailed = add(
-    auditAppend(KEY, 'Audit: CHS write failed', [5 * X, BRANCH_Y], 'written-to-chs', {
+  const chsWriteFailed = add(
+    auditAppend(KEY, 'Audit: CHS write failed', [7 * X, BRANCH_Y], 'written-to-chs', {
       targetSystem: 'CHS',
       outcome: 'failure',
       justification: FAILURE_REASON,
     }),
   );
-  const athenaFailed = add(
-    auditAppend(KEY, 'Audit: Athena write failed', [7 * X, BRANCH_Y], 'written-to-athena', {
+  const athenaWriteFailed = add(
+    auditAppend(KEY, 'Audit: Athena write failed', [10 * X, BRANCH_Y], 'written-to-athena', {
       targetSystem: 'Athena',
       outcome: 'failure',
       justification: FAILURE_REASON,
     }),
   );
-  connect(allocate, referenceFailed, 1);
-  connect(chs, chsFailed, 1);
-  connect(athena, athenaFailed, 2);
+  connect(allocateFailed, referenceFailed, 0);
+  connect(chsFailed, chsWriteFailed, 0);
+  connect(athenaFailed, athenaWriteFailed, 0);
 
-  const reviewAudit = add(
-    auditAppend(KEY, 'Audit: person sent for review', [8 * X, BRANCH_Y], 'person-decision', {
-      targetSystem: 'Athena',
-      outcome: 'partial',
-      justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
-    }),
-  );
   const reviewRow = add(
-    dataTableInsert(KEY, 'Person review queue', [9 * X, BRANCH_Y], PERSON_REVIEW_TABLE, {
+    dataTableInsert(KEY, 'Person review queue', [9 * X, ALERT_Y], PERSON_REVIEW_TABLE, {
       submissionId: "={{ $json.submission?.id ?? '' }}",
       reference: "={{ $json.reference ?? '' }}",
       occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
@@ -180,39 +169,33 @@ export function reconcilerTemplate(): ReconcilerTemplate {
       executionId: '={{ $execution.id }}',
     }),
   );
-  connect(athena, reviewAudit, 1);
-  connect(reviewAudit, reviewRow);
-  connect(reviewAudit, reviewRow, 1);
-
-  const alertAudit = add(
-    auditAppend(KEY, 'Audit: re-drives used up', [X, ALERT_Y], 'manual-handling', {
+  const reviewAudit = add(
+    auditAppend(KEY, 'Audit: person sent for review', [10 * X, ALERT_Y], 'person-decision', {
+      submissionId: '={{ $json.submissionId }}',
+      reference: '={{ $json.reference }}',
+      targetSystem: 'Athena',
+      targetRecordId: '={{ $json.occurrenceId }}',
       outcome: 'partial',
-      justification: '={{ $json.manualHandling.reason }}',
+      justification: 'A possible match with an existing nominal needs a person to decide; nothing was created for this person.',
     }),
   );
-  const alertRow = add(manualHandlingRow(KEY, 'Manual handling queue', [2 * X, ALERT_Y], 'Contact Hub reconciler'));
-  const alertEmail = add(emailContactCentre(KEY, 'Email the contact centre', [3 * X, ALERT_Y], ALERT_EMAIL_SUBJECT, ALERT_EMAIL_TEXT));
-  connect(reconciler, alertAudit, 1);
-  connect(alertAudit, alertRow);
-  // Even when the audit log cannot be written, the queue row and the email still record the alert.
-  connect(alertAudit, alertRow, 1);
-  connect(alertRow, alertEmail);
+  connect(athena, reviewRow, 1);
+  connect(reviewRow, reviewAudit);
 
-  // Without its audit events a submission is never marked completed, so a broken audit log must be seen at once.
-  const auditFailed = add(
-    describeManualHandling(
-      KEY,
-      'Audit log write failed',
-      [2 * X, BRANCH_Y],
-      RECONCILER_NODE_NAME,
-      'audit-write-failed',
-      "'The audit log could not be written during a re-drive: ' + ($json.error?.message ?? $json.error ?? 'unknown error') + '. Check the Contact Hub Store; the reconciler tries the submission again at its next poll.'",
-    ),
+  // The row comes first, so the alert is visible even when the audit write after it fails.
+  const alertRow = add(manualHandlingRow(KEY, 'Manual handling queue', [X, ALERT_Y], 'Contact Hub reconciler'));
+  const alertAudit = add(
+    auditAppend(KEY, 'Audit: re-drives used up', [2 * X, ALERT_Y], 'manual-handling', {
+      submissionId: '={{ $json.submissionId }}',
+      reference: '={{ $json.reference }}',
+      outcome: 'partial',
+      justification: '={{ $json.code + ": " + $json.reason }}',
+    }),
   );
-  for (const auditNode of [received, allocated, writtenToChs, writtenToAthena, referenceFailed, chsFailed, athenaFailed]) {
-    connect(auditNode, auditFailed, 1);
-  }
-  connect(auditFailed, alertRow);
+  const alertEmail = add(emailContactCentre(KEY, 'Email the contact centre', [3 * X, ALERT_Y], ALERT_EMAIL_SUBJECT, ALERT_EMAIL_TEXT));
+  connect(reconciler, alertRow, 1);
+  connect(alertRow, alertAudit);
+  connect(alertAudit, alertEmail);
 
   note(
     'Note: reconciler',
@@ -232,13 +215,14 @@ export function reconcilerTemplate(): ReconcilerTemplate {
     'Note: re-drive',
     3,
     NOTE_Y,
-    6,
+    9,
     380,
     '## The same steps as intake\n' +
       'Reference, CHS incident and Athena occurrence, each with its audit event, exactly as in *iHub Standard API to CHS and Athena*. ' +
       'A submission that stopped before its receipt was audited gets that audit event first. ' +
       'Use the **same reference pattern and force code** as that workflow (otherwise a re-drive allocates a second reference) and the same CHS, Athena and audit key credentials.\n\n' +
-      'A step that fails is audited with the error and left alone: the next poll after the lease (10 minutes) tries again, up to *Max Re-Drive Attempts*.',
+      'A step that fails is audited with the error and left alone: the next poll after the lease (10 minutes) tries again, up to *Max Re-Drive Attempts*. ' +
+      'A failed audit write stops the execution, and the *Error handler* workflow records it in the manual-handling table at once.',
     5,
   );
   note(
