@@ -164,6 +164,8 @@ export async function runBench(options: BenchOptions): Promise<{ run: BenchRun; 
 
 async function main(): Promise<void> {
   // The n8n harness kills the processes it started in an exit handler, which a bare SIGINT skips.
+  // NOTE: an interrupted run still leaves its PostgreSQL schemas (`contact_hub_*_bench_*`,
+  // `n8n_queue_*`), Redis keys and temporary folders behind, because cleanup runs in `finally` blocks.
   process.once('SIGINT', () => process.exit(130));
   const options = parseArguments(process.argv.slice(2));
   const { run, resultFile } = await runBench(options);

@@ -61,6 +61,8 @@ export interface LoadResult {
   /** Responses with another status, connection errors and timeouts. */
   errors: number;
   statusCounts: Record<string, number>;
+  /** The first few bodies of responses with an unexpected status, cut to 300 characters, to tell what failed. */
+  errorSamples: string[];
   seconds: number;
 }
 
@@ -71,6 +73,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   let next = 0;
   const latencies: number[] = [];
+  const errorSamples: string[] = [];
   const request: AutocannonRequest = {
     method: 'POST',
     setupRequest: (previous) => {
@@ -84,6 +87,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     },
     onResponse: (status, body) => {
       if (status === options.expectedStatus) options.onSuccessBody?.(body);
+      else if (errorSamples.length < 3) errorSamples.push(`${status}: ${String(body).slice(0, 300)}`);
     },
   };
 
@@ -116,6 +120,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // autocannon counts timeouts among its errors.
     errors: unexpected + result.errors,
     statusCounts,
+    errorSamples,
     seconds,
   };
 }

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type StoreConfig } from '../../core/store';
+import axios from 'axios';
+import { openStore, type ContactHubStore, type StoreConfig } from '../../core/store';
 import { startN8n } from '../../scripts/n8n/harness';
 import { createChsSimulator } from '../../simulators/chs';
 import { MemorySampler } from '../lib/rss';
@@ -19,7 +20,7 @@ import { ReferenceTracker, runLoadRepeat, warmUp, type LoadContext, type LoadSet
 
 export type N8nSettings = LoadSettings;
 
-export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 8, warmupSeconds: 3, drainTimeoutSeconds: 120 };
+export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 10, warmupSeconds: 3, drainTimeoutSeconds: 120 };
 
 /** Environment for every benchmarked n8n process: warnings only, so logging costs little. */
 export const BENCH_N8N_ENV = { N8N_LOG_LEVEL: 'warn' } as const;
@@ -31,26 +32,39 @@ export async function startBenchChs(folder: string): Promise<{ url: string; apiK
   return { url: chs.url, apiKey, close: () => chs.close() };
 }
 
-/** Reads every stored reference and records whether they, and the references in the 201 responses, are unique. */
-export async function checkReferences(recorder: Recorder, suite: SuiteName, store: StoreConfig, tracker: ReferenceTracker): Promise<void> {
-  const opened = await openStore(store);
-  try {
-    const rows = await opened.db.query<{ reference: string }>('SELECT reference FROM contact_hub_references');
-    const stored = new Set(rows.map((row) => row.reference));
-    const missing = [...tracker.references].filter((reference) => !stored.has(reference));
-    const passed = stored.size === rows.length && tracker.duplicates.length === 0 && missing.length === 0;
-    recorder.check({
-      suite,
-      name: 'references unique',
-      passed,
-      detail:
-        `${rows.length} references stored, ${stored.size} distinct; ${tracker.successes} template responses with 201, ` +
-        `${tracker.references.size} distinct references in them, ${tracker.duplicates.length} repeated, ` +
-        `${missing.length} not in the store, ${tracker.withoutReference} without a reference`,
-    });
-  } finally {
-    await opened.close();
-  }
+/** Returns a function that counts the references in the store, for the drain wait. */
+export function referenceCounter(store: ContactHubStore): () => Promise<number> {
+  return async () => {
+    const [row] = await store.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM contact_hub_references');
+    return Number(row.count);
+  };
+}
+
+/**
+ * Reads every stored reference and records two checks: that they, and the references in the 201
+ * responses, are unique, and that the CHS simulator has an incident for every stored reference.
+ */
+export async function checkReferences(recorder: Recorder, suite: SuiteName, store: ContactHubStore, tracker: ReferenceTracker, chsUrl: string): Promise<void> {
+  const rows = await store.db.query<{ reference: string }>('SELECT reference FROM contact_hub_references');
+  const stored = new Set(rows.map((row) => row.reference));
+  const missing = [...tracker.references].filter((reference) => !stored.has(reference));
+  recorder.check({
+    suite,
+    name: 'references unique',
+    passed: stored.size === rows.length && tracker.duplicates.length === 0 && missing.length === 0,
+    detail:
+      `${rows.length} references stored, ${stored.size} distinct; ${tracker.successes} template responses with 201, ` +
+      `${tracker.references.size} distinct references in them, ${tracker.duplicates.length} repeated, ` +
+      `${missing.length} not in the store, ${tracker.withoutReference} without a reference`,
+  });
+
+  const incidents = Number((await axios.get(`${chsUrl}/__sim/stats`, { timeout: 10_000 })).data.incidents);
+  recorder.check({
+    suite,
+    name: 'one CHS incident per reference',
+    passed: incidents === rows.length,
+    detail: `${incidents} CHS incidents for ${rows.length} stored references`,
+  });
 }
 
 export async function runN8nSuite(
@@ -63,9 +77,10 @@ export async function runN8nSuite(
   const chs = await startBenchChs(folder);
   const store: StoreConfig = { type: 'sqlite', path: join(folder, 'contact-hub.sqlite') };
   let n8n: Awaited<ReturnType<typeof startN8n>> | undefined;
+  let reader: ContactHubStore | undefined;
   try {
-    const migrated = await openStore(store);
-    await migrated.close();
+    // Opening the store migrates it before n8n starts, and the benchmark keeps it open to count references.
+    reader = await openStore(store);
     log('  starting n8n');
     n8n = await startN8n({ userFolder: join(folder, 'n8n'), env: { ...BENCH_N8N_ENV } });
     const instance = n8n;
@@ -81,6 +96,7 @@ export async function runN8nSuite(
       deployment,
       webhookUrl: (path) => instance.webhookUrl(path),
       chsUrl: chs.url,
+      countReferences: referenceCounter(reader),
       tracker: new ReferenceTracker(),
       runTag: `bench-${randomBytes(3).toString('hex')}`,
       log,
@@ -101,10 +117,11 @@ export async function runN8nSuite(
         peak.rootHwmMiB,
       );
     }
-    await checkReferences(recorder, 'n8n', store, context.tracker);
+    await checkReferences(recorder, 'n8n', reader, context.tracker, chs.url);
     return { ...settings, store: 'sqlite', n8nDatabase: 'sqlite' };
   } finally {
     await n8n?.stop();
+    await reader?.close();
     await chs.close();
     rmSync(folder, { recursive: true, force: true });
   }

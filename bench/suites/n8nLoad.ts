@@ -65,6 +65,8 @@ export interface LoadContext {
   deployment: BenchDeployment;
   webhookUrl: (path: string) => string;
   chsUrl: string;
+  /** Returns how many references the Contact Hub Store contains, for the drain wait. */
+  countReferences: () => Promise<number>;
   tracker: ReferenceTracker;
   /** Prefix of generated submission ids, unique to this run. */
   runTag: string;
@@ -83,18 +85,26 @@ async function chsIncidentCount(chsUrl: string): Promise<number> {
 }
 
 /**
- * Waits until the CHS simulator contains an incident for every 201 template response so far, so
- * the executions that continue after the 201 do not run into the next measurement. Returns false
- * when the timeout passes first.
+ * Waits until the executions a template load started have finished, so they do not run into the
+ * next measurement. Requests still in flight when autocannon stops keep running in n8n, so the
+ * wait is over when the CHS simulator contains an incident for every stored reference and both
+ * counts stayed the same for two seconds. Returns false when the timeout passes first.
  */
 export async function waitForDrain(context: LoadContext): Promise<boolean> {
   const deadline = Date.now() + context.settings.drainTimeoutSeconds * 1000;
-  const expected = context.tracker.successes - context.tracker.withoutReference;
+  let previous = '';
+  let stableSince = Date.now();
   for (;;) {
     const incidents = await chsIncidentCount(context.chsUrl);
-    if (incidents >= expected) return true;
+    const references = await context.countReferences();
+    const state = `${incidents}/${references}`;
+    if (state !== previous) {
+      previous = state;
+      stableSince = Date.now();
+    }
+    if (incidents >= references && Date.now() - stableSince >= 2_000) return true;
     if (Date.now() > deadline) {
-      context.log(`  CHS contains ${incidents} incidents after ${context.settings.drainTimeoutSeconds} s, but ${expected} template responses each expect one`);
+      context.log(`  CHS contains ${incidents} incidents after ${context.settings.drainTimeoutSeconds} s, but the store contains ${references} references that each expect one`);
       return false;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -136,6 +146,7 @@ export async function runLoadRepeat(context: LoadContext, keys: WorkflowKey[] = 
         `  ${key.padEnd(8)} ${String(clients).padStart(3)} clients: ${result.requestsPerSecond.toFixed(1)} req/s, ` +
           `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors} ${JSON.stringify(result.statusCounts)}`,
       );
+      for (const sample of result.errorSamples) context.log(`    unexpected response ${sample}`);
     }
   }
 }

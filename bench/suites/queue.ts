@@ -9,13 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type StoreConfig } from '../../core/store';
+import { openStore, type ContactHubStore, type StoreConfig } from '../../core/store';
 import { startQueueCluster, type N8nQueueCluster } from '../../scripts/n8n/queueMode';
 import { BENCH_POSTGRES, dropSchema, uniqueSchemaName } from '../lib/postgres';
 import { MemorySampler } from '../lib/rss';
 import type { Recorder } from '../lib/results';
 import { deployBenchWorkflows } from '../lib/workflows';
-import { BENCH_N8N_ENV, checkReferences, startBenchChs } from './n8n';
+import { BENCH_N8N_ENV, checkReferences, referenceCounter, startBenchChs } from './n8n';
 import { ReferenceTracker, runLoadRepeat, warmUp, type LoadContext, type LoadSettings } from './n8nLoad';
 
 export interface QueueSettings extends LoadSettings {
@@ -28,7 +28,7 @@ export interface QueueSettings extends LoadSettings {
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   clients: [1, 10, 50],
-  durationSeconds: 8,
+  durationSeconds: 10,
   warmupSeconds: 3,
   drainTimeoutSeconds: 120,
   workers: 2,
@@ -78,10 +78,11 @@ export async function runQueueSuite(
   const storeSchema = uniqueSchemaName('contact_hub_queue_bench');
   const store: StoreConfig = { type: 'postgres', ...BENCH_POSTGRES, schema: storeSchema, maxConnections: 6 };
   let cluster: N8nQueueCluster | undefined;
+  let reader: ContactHubStore | undefined;
   try {
-    // Creating the store's tables before n8n starts keeps the first submissions from racing the migrations.
-    const migrated = await openStore(store);
-    await migrated.close();
+    // Creating the store's tables before n8n starts keeps the first submissions from racing the
+    // migrations. The benchmark keeps the store open to count references.
+    reader = await openStore(store);
     log(`  starting n8n in queue mode: main, webhook process and ${settings.workers} workers`);
     cluster = await startQueueCluster({
       folder: join(folder, 'n8n'),
@@ -103,6 +104,7 @@ export async function runQueueSuite(
       deployment,
       webhookUrl: (path) => running.webhookUrl(path),
       chsUrl: chs.url,
+      countReferences: referenceCounter(reader),
       tracker,
       runTag,
       workflowLabel: (key) => (key === 'template' ? `template 1, ${settings.workers} workers` : `baseline, ${settings.workers} workers`),
@@ -135,10 +137,11 @@ export async function runQueueSuite(
       recordScaling(recorder, settings);
     }
 
-    await checkReferences(recorder, 'queue', store, tracker);
+    await checkReferences(recorder, 'queue', reader, tracker, chs.url);
     return { ...settings, store: 'postgres', n8nDatabase: 'postgres', redis: 'redis', webhookProcess: true };
   } finally {
     await cluster?.stop();
+    await reader?.close();
     await chs.close();
     await dropSchema(storeSchema);
     rmSync(folder, { recursive: true, force: true });
