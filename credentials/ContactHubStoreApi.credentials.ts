@@ -93,6 +93,25 @@ export class ContactHubStoreApi implements ICredentialType {
       displayOptions: { show: { storeType: ['postgres'] } },
     },
     {
+      displayName: 'Schema Changes',
+      name: 'schemaChanges',
+      type: 'options',
+      options: [
+        {
+          name: 'Apply When Opening',
+          value: 'apply',
+          description: 'Create and update the Contact Hub tables; the user needs permission to create tables',
+        },
+        {
+          name: 'Require Up to Date',
+          value: 'require-current',
+          description: 'Change nothing and refuse to start on an old schema; for a least-privileged user',
+        },
+      ],
+      default: 'apply',
+      displayOptions: { show: { storeType: ['postgres'] } },
+    },
+    {
       displayName: 'SSL Mode',
       name: 'sslMode',
       type: 'options',

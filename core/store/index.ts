@@ -4,7 +4,7 @@
  */
 import { StoreConfigError } from './errors';
 import { SqlIntakeLedger } from './intake';
-import { runMigrations } from './migrate';
+import { requireCurrentSchema, runMigrations } from './migrate';
 import { migrations } from './migrations';
 import { PostgresDatabase, checkSchemaName } from './postgres';
 import { SqlReferenceRepository } from './references';
@@ -14,7 +14,7 @@ import type { ContactHubStore, SqlDatabase, StoreConfig } from './types';
 export * from './types';
 export * from './errors';
 export { migrations, type Migration } from './migrations';
-export { runMigrations, type MigrationResult } from './migrate';
+export { requireCurrentSchema, runMigrations, type MigrationResult } from './migrate';
 export { SqliteDatabase, rewritePlaceholders, SQLITE_BUSY_TIMEOUT_MS } from './sqlite';
 export { PostgresDatabase, checkSchemaName } from './postgres';
 export { SqlReferenceRepository } from './references';
@@ -46,7 +46,8 @@ export function createStore(db: SqlDatabase & { close(): Promise<void> }): Conta
 
 /**
  * Opens the store and brings its schema up to date. On PostgreSQL a given `schema` is created
- * when missing and put first on every connection's `search_path`.
+ * when missing and put first on every connection's `search_path`; with `migrations:
+ * 'require-current'` nothing is created and an out-of-date schema is a StoreConfigError.
  * Throws StoreConfigError for an invalid configuration and StoreUnavailableError when the
  * database cannot be opened or reached; the connection is closed again in both cases.
  */
@@ -54,7 +55,11 @@ export async function openStore(config: StoreConfig): Promise<ContactHubStore> {
   const schema = config?.type === 'postgres' && config.schema ? checkSchemaName(config.schema) : undefined;
   const db = openDatabase(config);
   try {
-    await runMigrations(db, migrations, { schema });
+    if (config.type === 'postgres' && config.migrations === 'require-current') {
+      await requireCurrentSchema(db, migrations);
+    } else {
+      await runMigrations(db, migrations, { schema });
+    }
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -1,4 +1,5 @@
 import type { Migration } from './migrations';
+import { StoreConfigError } from './errors';
 import type { SqlDatabase } from './types';
 
 export interface MigrationResult {
@@ -76,4 +77,29 @@ export async function runMigrations(
     },
     { lockKey },
   );
+}
+
+/**
+ * Checks, without changing anything, that every migration of this package is recorded in
+ * `schema_migrations`. Used by roles that may read and append but not create tables.
+ * Throws StoreConfigError naming the missing versions.
+ */
+export async function requireCurrentSchema(db: SqlDatabase, list: readonly Migration[]): Promise<void> {
+  let rows: { version: number }[];
+  try {
+    rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+  } catch (error) {
+    throw new StoreConfigError(
+      `The Contact Hub Store schema has not been created (${error instanceof Error ? error.message : String(error)}); ` +
+        'open the store once with a role that may create tables, or set schema changes to "Apply"',
+    );
+  }
+  const done = new Set(rows.map((row) => Number(row.version)));
+  const missing = list.filter((migration) => !done.has(migration.version)).map((migration) => migration.version);
+  if (missing.length > 0) {
+    throw new StoreConfigError(
+      `The Contact Hub Store schema is missing migration(s) ${missing.join(', ')}; ` +
+        'open the store once with a role that may create tables, or set schema changes to "Apply"',
+    );
+  }
 }

@@ -48,6 +48,11 @@ export type StoreConfig =
       maxConnections?: number;
       /** How long to wait for a new connection before reporting the store unreachable. Default 10 000 ms. */
       connectTimeoutMs?: number;
+      /**
+       * `apply` (default) migrates the schema on open. `require-current` only checks that it is up to
+       * date, for least-privileged roles that may not create tables (see docs/audit.md).
+       */
+      migrations?: 'apply' | 'require-current';
     };
 
 // ---------------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ export function storeConfigFromCredential(data: ICredentialDataDecryptedObject):
       key: text(data.sslKey) || undefined,
     },
     maxConnections,
+    migrations: text(data.schemaChanges) === 'require-current' ? 'require-current' : 'apply',
   };
 }
 

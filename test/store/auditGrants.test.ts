@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PostgresDatabase, createStore, openStore, type ContactHubStore } from '../../core/store';
+import { openStore, type ContactHubStore } from '../../core/store';
 import { AuditLog, createAuditKey } from '../../core/audit';
 import { POSTGRES_CONNECTION } from './storeTargets';
 
@@ -37,10 +37,10 @@ describe('audit log PostgreSQL roles', () => {
       GRANT SELECT, INSERT, UPDATE ON ${schema}.audit_head TO ${writer};
       GRANT SELECT ON ${schema}.audit_events, ${schema}.audit_checkpoints, ${schema}.audit_head TO ${auditor};
     `);
-    // NOTE: openStore migrates on open, which needs CREATE on the database even when nothing is
-    // missing, so least-privileged roles open the database without migrating.
-    writerStore = createStore(await PostgresDatabase.open({ type: 'postgres', ...POSTGRES_CONNECTION, user: writer, schema }));
-    auditorStore = createStore(await PostgresDatabase.open({ type: 'postgres', ...POSTGRES_CONNECTION, user: auditor, schema }));
+    // Least-privileged roles may not create tables, so they only check that the schema is current.
+    const leastPrivileged = { type: 'postgres', ...POSTGRES_CONNECTION, schema, migrations: 'require-current' } as const;
+    writerStore = await openStore({ ...leastPrivileged, user: writer });
+    auditorStore = await openStore({ ...leastPrivileged, user: auditor });
   });
 
   afterAll(async () => {
@@ -51,6 +51,11 @@ describe('audit log PostgreSQL roles', () => {
     await admin.query(`DROP ROLE IF EXISTS ${writer}`);
     await admin.query(`DROP ROLE IF EXISTS ${auditor}`);
     await admin.end();
+  });
+
+  it('refuses a least-privileged open of a missing schema', async () => {
+    const open = openStore({ type: 'postgres', ...POSTGRES_CONNECTION, user: writer, schema: `${schema}_absent`, migrations: 'require-current' });
+    await expect(open).rejects.toThrow(/schema has not been created/);
   });
 
   it('lets the writer append', async () => {

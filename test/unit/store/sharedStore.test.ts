@@ -58,7 +58,13 @@ describe('storeConfigFromCredential', () => {
       schema: 'contact_hub',
       ssl: { mode: 'require', ca: 'PEM', cert: undefined, key: undefined },
       maxConnections: 4,
+      migrations: 'apply',
     });
+  });
+
+  it('maps Require Up to Date schema changes', () => {
+    const config = storeConfigFromCredential({ storeType: 'postgres', host: 'db', database: 'contact', user: 'hub', schemaChanges: 'require-current' });
+    expect(config).toMatchObject({ type: 'postgres', migrations: 'require-current' });
   });
 
   it('rejects an unknown database type', () => {
