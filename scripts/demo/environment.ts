@@ -103,6 +103,12 @@ export async function startContactHubEnvironment(options: ContactHubEnvironmentO
       templates: options.templates,
       transform: options.transform,
     });
+    for (const [key, url] of [
+      ['apiToChs', deployment.webhookUrls.apiToChs],
+      ['apiToChsAndAthena', deployment.webhookUrls.apiToChsAndAthena],
+    ] as const) {
+      if (deployment.workflows[key]?.published) await waitForWebhook(url);
+    }
 
     return {
       n8n,
@@ -117,6 +123,21 @@ export async function startContactHubEnvironment(options: ContactHubEnvironmentO
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Wait until n8n serves a published SOH Trigger at `url`. An unauthenticated POST gets 401 once the
+ * webhook is registered (and stores nothing) and 404 before, which n8n returns for a short while
+ * after a workflow is published again.
+ */
+export async function waitForWebhook(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await axios.post(url, '{}', { headers: { 'content-type': 'application/json' }, validateStatus: () => true, timeout: 10_000 });
+    if (response.status !== 404) return;
+    if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs} ms; it still answers 404.`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

@@ -22,6 +22,7 @@ import {
   sendSubmission,
   startContactHubEnvironment,
   SubmissionAnswer,
+  waitForWebhook,
 } from '../../scripts/demo/environment';
 
 jest.setTimeout(10 * 60_000);
@@ -242,6 +243,7 @@ describe('iHub Standard API to CHS and Athena', () => {
     const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-contact-hub.sohTrigger')!;
     trigger.parameters = switchFormTypeOff(trigger.parameters, 'ASB');
     await updateWorkflow(environment.n8n, workflowId, workflow as never);
+    await waitForWebhook(apiUrl());
 
     const before = await executionCount(workflowId);
     const { document, submissionId } = fixture('asb-nuisance-youths.json');
