@@ -166,10 +166,12 @@ describe('iHub Standard API to CHS and Athena', () => {
     expect(answer.status).toBe(201);
     await waitForExecutions(workflowId, before + 1);
 
-    const [occurrence] = await athenaOccurrences(submissionId);
-    const links = occurrence.nominalLinks as Array<{ roles: string[] }>;
+    const occurrences = await athenaOccurrences(submissionId);
+    expect(occurrences).toHaveLength(1);
+    const links = occurrences[0].nominalLinks as Array<{ roles: string[] }>;
     expect(links.filter((link) => link.roles.includes('unknownSuspect'))).toEqual([]);
-    const descriptions = occurrence.descriptions as Array<{ kind: string }>;
+    expect(links.filter((link) => link.roles.includes('personReporting'))).toHaveLength(1);
+    const descriptions = occurrences[0].descriptions as Array<{ kind: string }>;
     expect(descriptions.map((description) => description.kind)).toContain('person-below-threshold');
 
     // The person reporting is the same person as in the assault fixture, so they are linked, not created again.
@@ -197,6 +199,7 @@ describe('iHub Standard API to CHS and Athena', () => {
     const workflowId = environment.deployment.workflows.apiToChsAndAthena!.id;
     const before = await executionCount(workflowId);
     const { document, submissionId } = fixture('ocr-business-shoplifting.json', randomUUID());
+    const faultsBefore = (await axios.get(`${environment.chs.url}/__sim/stats`)).data.faultsApplied['503'] ?? 0;
     await axios.post(`${environment.chs.url}/__sim/faults`, { mode: '503', count: 2 });
 
     const answer = await send(document);
@@ -204,9 +207,11 @@ describe('iHub Standard API to CHS and Athena', () => {
     expect(answer.status).toBe(201);
     await waitForExecutions(workflowId, before + 1);
     expect(await chsIncidents(submissionId)).toHaveLength(1);
+    expect(await athenaOccurrences(submissionId)).toHaveLength(1);
     const stats = await axios.get(`${environment.chs.url}/__sim/stats`);
-    expect(JSON.stringify(stats.data)).toContain('503');
-    await expectVerifiedTrail(submissionId, ['written-to-chs']);
+    expect(stats.data.faultsApplied['503']).toBe(faultsBefore + 2);
+    expect((await manualHandlingRows()).filter((row) => row.submissionId === submissionId)).toEqual([]);
+    await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'written-to-chs', 'written-to-athena']);
   });
 
   test('CHS failing for good ends in manual handling', async () => {
@@ -224,8 +229,10 @@ describe('iHub Standard API to CHS and Athena', () => {
     }
 
     expect(await chsIncidents(submissionId)).toHaveLength(0);
+    expect(await athenaOccurrences(submissionId)).toHaveLength(0);
     const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
     expect(row?.code).toBe('chs-write-failed');
+    expect(row?.reference).toMatch(/^42\/\d{5}\/\d{2}$/);
     expect(row?.reason).toMatch(/CHS incident could not be created/);
     await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'manual-handling']);
     const email = await environment.mail.waitForEmail((message) => message.raw.includes(submissionId));
@@ -250,12 +257,18 @@ describe('iHub Standard API to CHS and Athena', () => {
     const answer = await send(document);
 
     expect(answer.status).toBe(201);
+    const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
+    expect(receipt.data.id).toBe(submissionId);
+    expect(receipt.data.attributes.status).toBe('accepted');
     await waitForExecutions(workflowId, before + 1);
     expect(await chsIncidents(submissionId)).toHaveLength(0);
     expect(await athenaOccurrences(submissionId)).toHaveLength(0);
     const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
     expect(row?.code).toBe('form-type-disabled');
+    expect(row?.formType).toBe('ASB');
     await expectVerifiedTrail(submissionId, ['received', 'manual-handling']);
+    const email = await environment.mail.waitForEmail((message) => message.raw.includes(submissionId));
+    expect(email.to).toEqual(['contact-centre@example.com']);
   });
 });
 
