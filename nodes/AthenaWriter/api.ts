@@ -18,7 +18,7 @@ import {
   type OccurrenceList,
 } from '../../core/athena/contract';
 import type { RetryPolicy } from '../../core/http/retry';
-import { deriveIdempotencyKey, requestWithRetry, type HttpResult } from '../shared/http';
+import { deriveIdempotencyKey, expectField, requestWithRetry, type HttpResult } from '../shared/http';
 
 export const ATHENA_CREDENTIAL_TYPE = 'athenaApi';
 
@@ -47,6 +47,7 @@ export class AthenaClient {
     request: { method: 'GET' | 'POST'; path: string; body?: unknown; qs?: IDataObject },
     idempotencyKey?: string,
     beforeRetry?: () => Promise<HttpResult<T> | undefined>,
+    checkBody: (body: unknown) => string | undefined = expectField('id', 'string'),
   ): Promise<HttpResult<T>> {
     return requestWithRetry<T>(this.context, {
       credentialType: ATHENA_CREDENTIAL_TYPE,
@@ -65,6 +66,7 @@ export class AthenaClient {
       timeoutMs: this.options.timeoutMs,
       logContext: this.options.logContext,
       beforeRetry: beforeRetry ? async () => beforeRetry() : undefined,
+      checkBody,
     });
   }
 
@@ -73,7 +75,7 @@ export class AthenaClient {
       method: 'GET',
       path: '/occurrences',
       qs: { externalReference },
-    });
+    }, undefined, undefined, expectField('items', 'array'));
     return result.body.items;
   }
 
@@ -106,7 +108,7 @@ export class AthenaClient {
    * marks a resend as safe for the retry helper. The contract lets servers ignore the key.
    */
   async searchNominals(search: NominalSearchRequest, idempotencyKey: string, personId: string): Promise<NominalSearchResult> {
-    return (await this.send<NominalSearchResult>(`search nominals for ${personId}`, { method: 'POST', path: '/nominals/search', body: search }, idempotencyKey)).body;
+    return (await this.send<NominalSearchResult>(`search nominals for ${personId}`, { method: 'POST', path: '/nominals/search', body: search }, idempotencyKey, undefined, expectField('candidates', 'array'))).body;
   }
 
   async createNominal(request: CreateNominalRequest, idempotencyKey: string): Promise<HttpResult<Nominal>> {

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { CHS_API_PREFIX, EXTERNAL_REFERENCE_SYSTEMS, type Incident } from '../../core/chs/contract';
 import type { RetryPolicy } from '../../core/http/retry';
-import { requestWithRetry, type HttpResult, type RetryingRequestOptions } from '../shared/http';
+import { expectField, requestWithRetry, type HttpResult, type RetryingRequestOptions } from '../shared/http';
 
 export const CHS_CREDENTIAL_TYPE = 'chsApi';
 
@@ -49,6 +49,8 @@ export interface ChsCall<T> {
   beforeRetry?: RetryingRequestOptions<T>['beforeRetry'];
   /** Overrides the node's retry policy, e.g. a single attempt for a lookup. */
   policy?: Partial<RetryPolicy>;
+  /** Check of a 2xx body; by default it must be a JSON object with an `id`. */
+  checkBody?: RetryingRequestOptions<T>['checkBody'];
 }
 
 export function chsRequest<T>(context: IExecuteFunctions, settings: ChsSettings, itemIndex: number, call: ChsCall<T>): Promise<HttpResult<T>> {
@@ -62,6 +64,7 @@ export function chsRequest<T>(context: IExecuteFunctions, settings: ChsSettings,
     timeoutMs: settings.timeoutMs,
     logContext: call.logContext,
     beforeRetry: call.beforeRetry,
+    checkBody: call.checkBody ?? expectField('id', 'string'),
     request: {
       method: call.method,
       url: `${settings.baseUrl}${CHS_API_PREFIX}${call.path}`,
@@ -86,6 +89,7 @@ export async function findIncidentBySubmission(
     action: `look up the incident for submission ${submissionId}`,
     logContext,
     policy: { maxAttempts: 1 },
+    checkBody: expectField('items', 'array'),
   });
-  return result.body.items?.[0];
+  return result.body.items[0];
 }

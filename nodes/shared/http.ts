@@ -70,6 +70,27 @@ export interface RetryingRequestOptions<T> {
   describeErrorBody?: (body: unknown) => string | undefined;
   /** Name of the remote system in messages, e.g. `CHS`. */
   systemName?: string;
+  /**
+   * Checks a 2xx body before it is returned, for example with `expectField('id', 'string')`.
+   * Returns what is wrong with the body, or undefined when the caller can use it.
+   */
+  checkBody?: (body: unknown) => string | undefined;
+}
+
+/**
+ * Returns a body check that requires a JSON object whose `name` member is a non-empty string or
+ * an array. A proxy's HTML page or an empty 2xx body fails it, so a writer that checks its calls
+ * does not report a write as done without the id of the record it created.
+ */
+export function expectField(name: string, kind: 'string' | 'array'): (body: unknown) => string | undefined {
+  return (body) => {
+    if (body === undefined || body === null || body === '') return 'the body is empty';
+    if (typeof body !== 'object' || Array.isArray(body)) return `the body is ${Array.isArray(body) ? 'a JSON array' : 'text'} where a JSON object was expected`;
+    const value = (body as Record<string, unknown>)[name];
+    if (kind === 'string' && (typeof value !== 'string' || value.trim() === '')) return `the body has no "${name}" text`;
+    if (kind === 'array' && !Array.isArray(value)) return `the body has no "${name}" array`;
+    return undefined;
+  };
 }
 
 /** Derives a stable idempotency key: SHA-256 (hex) of the parts joined by `:`, e.g. `chs:create-incident:<submissionId>`. */
@@ -153,11 +174,15 @@ export async function requestWithRetry<T>(context: IExecuteFunctions, options: R
     let failure: AttemptFailure;
     let errorBody: unknown;
     let thrown: unknown;
+    let invalidBodyError: NodeApiError | undefined;
 
     try {
       const response = (await context.helpers.httpRequestWithAuthentication.call(context, options.credentialType, request)) as FullResponse;
       const responseHeaders = lowerCaseHeaders(response.headers);
-      if (response.statusCode >= 200 && response.statusCode < 300) {
+      const problem = response.statusCode >= 200 && response.statusCode < 300 ? options.checkBody?.(response.body) : undefined;
+      if (problem !== undefined) {
+        invalidBodyError = buildInvalidBodyError(context, options, response, responseHeaders, problem, attempt, systemName);
+      } else if (response.statusCode >= 200 && response.statusCode < 300) {
         return {
           statusCode: response.statusCode,
           body: response.body as T,
@@ -172,6 +197,7 @@ export async function requestWithRetry<T>(context: IExecuteFunctions, options: R
       thrown = error;
       failure = failureFromError(error);
     }
+    if (invalidBodyError) throw invalidBodyError;
 
     let decision = decideRetry(failure, { attempt, elapsedMs: Date.now() - started }, policy);
     if (decision.retry && !canResend(request.method, options.idempotencyKey, failure)) {
@@ -198,6 +224,36 @@ export async function requestWithRetry<T>(context: IExecuteFunctions, options: R
       if (recovered) return { ...recovered, attempts: attempt + recovered.attempts };
     }
   }
+}
+
+/**
+ * Builds the error for a 2xx response the caller cannot use. It is not retried here, because
+ * a server that sends a wrong body does not usually fix itself within seconds. It counts as
+ * retryable: the idempotency key makes a later run safe even when the server stored the write.
+ */
+function buildInvalidBodyError<T>(
+  context: IExecuteFunctions,
+  options: RetryingRequestOptions<T>,
+  response: FullResponse,
+  headers: Record<string, string>,
+  problem: string,
+  attempts: number,
+  systemName: string,
+): NodeApiError {
+  const contentType = headers['content-type'] ?? 'no content type';
+  const message = `${systemName} returned HTTP ${response.statusCode} to ${options.action}, but ${problem} (${contentType})`;
+  const error = new NodeApiError(context.getNode(), { message }, {
+    message,
+    description:
+      `The response is not what the ${systemName} API sends, so the result is unknown. Check that the credential's base URL points at the API and not at a proxy or web page. ` +
+      'Then run the execution again; the idempotency key prevents a duplicate record.',
+    httpCode: String(response.statusCode),
+    itemIndex: options.itemIndex,
+  });
+  error.context.retryable = true;
+  error.context.attempts = attempts;
+  error.context.httpCode = String(response.statusCode);
+  return error;
 }
 
 function buildError<T>(

@@ -4,6 +4,8 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import type { PersonDecision } from '../../../core/pole';
@@ -130,5 +132,40 @@ describe('Athena Writer in the n8n engine', () => {
 
     const stats = await client.stats<{ occurrences: number; nominals: number; links: number; descriptions: number }>();
     expect([stats.occurrences, stats.nominals, stats.links, stats.descriptions]).toEqual([1, 1, 1, 2]);
+  });
+
+  test('HTML page from the base URL fails the item', async () => {
+    const proxy = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body>Sign in to the proxy</body></html>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await runWorkflow({
+        packageDirs: [packageDir],
+        workflow: {
+          nodes: [
+            { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+            {
+              id: 'athena',
+              name: 'Athena Writer',
+              type: `${PACKAGE}.athenaWriter`,
+              typeVersion: 1,
+              position: [200, 0],
+              parameters: { operation: 'createOccurrence', referenceField: 'reference', requestOptions: { baseDelayMs: 10, maxAttempts: 1 } },
+              credentials: { athenaApi: { id: '1', name: 'Athena proxy' } },
+            },
+          ],
+          connections: { Start: { main: [[{ node: 'Athena Writer', type: 'main', index: 0 }]] } },
+        },
+        triggerItems: [{ ...contact('sub-proxy', [person({ id: 'person.victim.1', roles: ['victim'], givenName: 'Ada', familyName: 'Lane' })]), reference: '42/00010/26' }],
+        credentials: { athenaApi: { baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, authType: 'apiKey', apiKey: 'engine-key', accessToken: '' } },
+      });
+
+      expect(result.status).toBe('error');
+      expect(result.errorMessage).toMatch(/^Athena returned HTTP 200 to .*, but the body is text where a JSON object was expected \(text\/html\)$/);
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

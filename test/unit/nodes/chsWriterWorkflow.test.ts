@@ -4,6 +4,8 @@
  * Run `npm run build` first.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
@@ -50,7 +52,7 @@ function bicycleItem(): IDataObject {
   return { ...(parsed.contact as unknown as IDataObject), reference: '46/00042/25' };
 }
 
-async function runCreate(apiKey: string) {
+async function runCreate(apiKey: string, baseUrl = chs.url) {
   return runWorkflow({
     packageDirs: [packageDir],
     workflow: {
@@ -68,7 +70,7 @@ async function runCreate(apiKey: string) {
       connections: { Start: { main: [[{ node: 'CHS Writer', type: 'main', index: 0 }]] } },
     },
     triggerItems: [bicycleItem()],
-    credentials: { chsApi: { baseUrl: chs.url, authType: 'apiKey', apiKey } },
+    credentials: { chsApi: { baseUrl, authType: 'apiKey', apiKey } },
   });
 }
 
@@ -91,5 +93,46 @@ describe('CHS Writer in the n8n engine', () => {
     expect(result.errorMessage).toMatch(/CHS failed to create an incident for submission .*: HTTP 401/);
     // n8n-core resends once after refreshing the credential on 401; the writer adds no retries of its own.
     expect((await new SimulatorClient(chs.url).stats()).requestsByStatus['401']).toBe(before + 2);
+  });
+
+  describe('2xx response without an incident', () => {
+    let server: Server;
+    let reply: { status: number; contentType?: string; body: string };
+
+    beforeAll(async () => {
+      server = createServer((_request, response) => {
+        response.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {});
+        response.end(reply.body);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    });
+
+    afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const serverUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    test('HTML page fails the item', async () => {
+      reply = { status: 200, contentType: 'text/html', body: '<html><body>Sign in to the proxy</body></html>' };
+      const result = await runCreate('engine-key', serverUrl());
+
+      expect(result.status).toBe('error');
+      expect(result.errorMessage).toMatch(/^CHS returned HTTP 200 to create an incident for submission .*, but the body is text where a JSON object was expected \(text\/html\)$/);
+    });
+
+    test('empty 201 fails the item', async () => {
+      reply = { status: 201, body: '' };
+      const result = await runCreate('engine-key', serverUrl());
+
+      expect(result.status).toBe('error');
+      expect(result.errorMessage).toMatch(/but the body is empty/);
+    });
+
+    test('JSON without an id fails the item', async () => {
+      reply = { status: 201, contentType: 'application/json', body: '{"status":"open"}' };
+      const result = await runCreate('engine-key', serverUrl());
+
+      expect(result.status).toBe('error');
+      expect(result.errorMessage).toMatch(/but the body has no "id" text/);
+    });
   });
 });
