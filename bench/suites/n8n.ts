@@ -97,6 +97,7 @@ export async function runN8nSuite(
       webhookUrl: (path) => instance.webhookUrl(path),
       chsUrl: chs.url,
       countReferences: referenceCounter(reader),
+      countRunningExecutions: async () => (await instance.executions({ status: 'running', limit: 250 })).length,
       tracker: new ReferenceTracker(),
       runTag: `bench-${randomBytes(3).toString('hex')}`,
       log,

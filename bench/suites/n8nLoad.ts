@@ -67,6 +67,8 @@ export interface LoadContext {
   chsUrl: string;
   /** Returns how many references the Contact Hub Store contains, for the drain wait. */
   countReferences: () => Promise<number>;
+  /** Returns how many executions n8n lists as running, for the drain wait. */
+  countRunningExecutions: () => Promise<number>;
   tracker: ReferenceTracker;
   /** Prefix of generated submission ids, unique to this run. */
   runTag: string;
@@ -86,9 +88,10 @@ async function chsIncidentCount(chsUrl: string): Promise<number> {
 
 /**
  * Waits until the executions a template load started have finished, so they do not run into the
- * next measurement. Requests still in flight when autocannon stops keep running in n8n, so the
- * wait is over when the CHS simulator contains an incident for every stored reference and both
- * counts stayed the same for two seconds. Returns false when the timeout passes first.
+ * next measurement. Requests still in flight when autocannon stops keep running in n8n. The wait
+ * is over when n8n lists no running execution, the CHS simulator contains an incident for every
+ * stored reference, and these counts stayed the same for two seconds. Returns false when the
+ * timeout passes first.
  */
 export async function waitForDrain(context: LoadContext): Promise<boolean> {
   const deadline = Date.now() + context.settings.drainTimeoutSeconds * 1000;
@@ -97,17 +100,21 @@ export async function waitForDrain(context: LoadContext): Promise<boolean> {
   for (;;) {
     const incidents = await chsIncidentCount(context.chsUrl);
     const references = await context.countReferences();
-    const state = `${incidents}/${references}`;
+    const running = await context.countRunningExecutions();
+    const state = `${incidents}/${references}/${running}`;
     if (state !== previous) {
       previous = state;
       stableSince = Date.now();
     }
-    if (incidents >= references && Date.now() - stableSince >= 2_000) return true;
+    if (incidents >= references && running === 0 && Date.now() - stableSince >= 2_000) return true;
     if (Date.now() > deadline) {
-      context.log(`  CHS contains ${incidents} incidents after ${context.settings.drainTimeoutSeconds} s, but the store contains ${references} references that each expect one`);
+      context.log(
+        `  drain timed out after ${context.settings.drainTimeoutSeconds} s: ${incidents} CHS incidents for ${references} stored references, ` +
+          `${running} executions still running`,
+      );
       return false;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

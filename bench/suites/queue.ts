@@ -105,6 +105,7 @@ export async function runQueueSuite(
       webhookUrl: (path) => running.webhookUrl(path),
       chsUrl: chs.url,
       countReferences: referenceCounter(reader),
+      countRunningExecutions: async () => (await running.main.executions({ status: 'running', limit: 250 })).length,
       tracker,
       runTag,
       workflowLabel: (key) => (key === 'template' ? `template 1, ${settings.workers} workers` : `baseline, ${settings.workers} workers`),
