@@ -19,7 +19,7 @@ export class AthenaWriter implements INodeType {
     version: 1,
     subtitle: '={{ { createOccurrence: "Create occurrence", addToOccurrence: "Add to occurrence", getOccurrence: "Get occurrence" }[$parameter["operation"]] }}',
     description:
-      'Writes a contact into Athena as an occurrence with its locations, objects and people, applying the Minimum POLE Data Standards so no junk or duplicate person records are created',
+      'Writes a contact into Athena as an occurrence and its people, following the Minimum POLE Data Standards',
     defaults: { name: 'Athena Writer' },
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],

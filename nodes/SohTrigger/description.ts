@@ -136,7 +136,7 @@ export const triggerPanel: INodeTypeDescription['triggerPanel'] = {
   header: 'Send a test submission to the test URL',
   executionsHelp: {
     inactive:
-      'Click "Listen for test event", then send a fictitious SDM document to the test URL with the SOH API client ID and secret headers, for example with <code>npx tsx scripts/send-sample.ts</code>. Publish the workflow to receive iHub traffic at the production URL.',
+      'Click "Execute step" to try this trigger, or "Execute workflow" on the canvas to run the whole workflow. Then send a fictitious SDM document to the test URL with the SOH API client ID and secret headers. Publish the workflow to receive iHub traffic at the production URL.',
     active: 'The workflow is published: iHub submissions to the production URL start executions.',
   },
   activationHint: 'Publish the workflow so iHub submissions to the production URL are received and stored.',
