@@ -15,11 +15,24 @@ export interface FieldContext {
 /** Submission ids in iHub documents seen so far are UUIDs (36 characters). Far longer text is not an id and would bloat logs and the ledger. */
 export const MAX_SUBMISSION_ID_LENGTH = 200;
 
+/**
+ * Returns why a value cannot be a submission id, as a phrase such as "is missing", or undefined
+ * when it can. The intake, the writers, the Reference Allocator and the Audit Logger share this
+ * rule. An object id would become "[object Object]", so two submissions would share one ledger
+ * entry, reference and idempotency key.
+ */
+export function submissionIdProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'is missing';
+  if (typeof value !== 'string') return `is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not text`;
+  const length = value.trim().length;
+  if (length > MAX_SUBMISSION_ID_LENGTH) return `is ${length} characters long; the limit is ${MAX_SUBMISSION_ID_LENGTH}`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return 'contains control characters such as line breaks';
+  return undefined;
+}
+
 /** Checks a submission id, returning the 422 error for a missing, empty, over-long or non-text one. */
 export function checkSubmissionId(rawId: unknown, pointer: string, documentName: string): JsonApiError | undefined {
-  if (typeof rawId === 'string' && rawId.trim() !== '' && rawId.trim().length <= MAX_SUBMISSION_ID_LENGTH && !/[\u0000-\u001f]/.test(rawId)) {
-    return undefined;
-  }
+  if (submissionIdProblem(rawId) === undefined) return undefined;
   const missing = rawId === undefined;
   return jsonApiError(
     422,

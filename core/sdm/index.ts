@@ -16,3 +16,4 @@ export { parseContactTime, toLondonLocal } from './time';
 export { sdmDocumentSchema, type SdmDocument } from './sdmSchema';
 export { rawSohDocumentSchema, type RawSohDocument } from './rawSoh';
 export { receiveSubmission, routeContact, acceptanceReceipt, type IntakeOutcome, type RoutingSettings } from './intake';
+export { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from './fields';

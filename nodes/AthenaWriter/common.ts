@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { CanonicalContact } from '../../core/contact/types';
 import type { RetryPolicy } from '../../core/http/retry';
+import { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from '../../core/sdm/fields';
 
 export interface ItemResult {
   json: IDataObject;
@@ -58,7 +59,10 @@ export function readContact(context: IExecuteFunctions, itemIndex: number, item:
       description: 'The Athena Writer takes the canonical contact item from the SOH Trigger or SOH Email Parser. Connect it after one of them.',
     });
 
-  if (!json.submission || typeof json.submission.id !== 'string' || json.submission.id.trim() === '') throw fail('submission.id', 'a non-empty string');
+  const idProblem = submissionIdProblem(json.submission?.id);
+  if (idProblem !== undefined) {
+    throw fail('submission.id', `a non-empty string of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters, but it ${idProblem}`);
+  }
   if (typeof json.formType !== 'string' || json.formType === '') throw fail('formType', 'an SOH service code such as OCR');
   if (!json.incident || typeof json.incident !== 'object') throw fail('incident', 'an object');
   if (!Array.isArray(json.people)) throw fail('people', 'an array');

@@ -8,6 +8,7 @@ import type { NominalRole } from '../../../core/athena/contract';
 import { toCreateNominalRequest } from '../../../core/athena/mapping';
 import type { ContactPerson } from '../../../core/contact/types';
 import { evaluatePerson, thresholdRole } from '../../../core/pole';
+import { submissionIdProblem } from '../../../core/sdm/fields';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readRetryOptions, type ItemResult } from '../common';
 
@@ -97,6 +98,19 @@ function requireText(context: IExecuteFunctions, itemIndex: number, name: string
   return value.trim();
 }
 
+/** Reads the Submission ID parameter by the intake's rule, because the idempotency keys are derived from it. */
+function readSubmissionIdParameter(context: IExecuteFunctions, itemIndex: number): string {
+  const value = context.getNodeParameter('submissionId', itemIndex) as unknown;
+  const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
+  if (problem !== undefined) {
+    throw new NodeOperationError(context.getNode(), `Submission ID for item ${itemIndex} ${problem}`, {
+      itemIndex,
+      description: 'Set Submission ID or map it from an earlier node; the default reads submission.id from the item.',
+    });
+  }
+  return String(value).trim();
+}
+
 function readRoles(context: IExecuteFunctions, itemIndex: number, json: IDataObject): NominalRole[] {
   const chosen = context.getNodeParameter('roles', itemIndex, []) as NominalRole[];
   if (chosen.length > 0) return chosen;
@@ -110,7 +124,7 @@ function readRoles(context: IExecuteFunctions, itemIndex: number, json: IDataObj
 
 export async function addToOccurrence(context: IExecuteFunctions, itemIndex: number, item: INodeExecutionData, baseUrl: string): Promise<ItemResult> {
   const occurrenceId = requireText(context, itemIndex, 'occurrenceId', 'Occurrence ID');
-  const submissionId = requireText(context, itemIndex, 'submissionId', 'Submission ID');
+  const submissionId = readSubmissionIdParameter(context, itemIndex);
   const addType = context.getNodeParameter('addType', itemIndex) as 'description' | 'linkNominal' | 'createNominal';
   const logContext = { submissionId, occurrenceId };
   const client = new AthenaClient(context, { baseUrl, itemIndex, logContext, ...readRetryOptions(context, itemIndex) });

@@ -1,10 +1,13 @@
 /** Append Event: records one audit event per item and adds `audit: { eventId, sequence, hash }` to it. */
 import { NodeOperationError, jsonParse, type INodeProperties } from 'n8n-workflow';
 import type { AuditAction, AuditEventInput, AuditOutcome, AuditStep } from '../../../core/audit';
+import { submissionIdProblem } from '../../../core/sdm/fields';
 import { optionalString, passThrough, readActor, readPath, splitFieldList, type OperationExecutor } from './context';
 
 const show = { show: { operation: ['appendEvent'] } };
 
+
+const numberAsText = (value: unknown): unknown => (typeof value === 'number' ? String(value) : value);
 export const appendEventProperties: INodeProperties[] = [
   {
     displayName: 'Processing Step',
@@ -161,6 +164,13 @@ export const executeAppendEvent: OperationExecutor = async (ctx, audit, item, it
   const recordedDetails = missingFields.length > 0 ? { ...details, missingFields } : details;
 
   const submissionId = optionalString(ctx, 'submissionId', itemIndex);
+  const submissionIdError = submissionId === undefined ? undefined : submissionIdProblem(numberAsText(ctx.getNodeParameter('submissionId', itemIndex, '')));
+  if (submissionIdError !== undefined) {
+    throw new NodeOperationError(ctx.getNode(), `Submission ID on item ${itemIndex} ${submissionIdError}`, {
+      itemIndex,
+      description: 'Map Submission ID to the text id of the submission (submission.id of a contact item), or leave it empty for an event about no submission.',
+    });
+  }
   const reference = optionalString(ctx, 'reference', itemIndex);
   const [event] = await audit.log.append([
     {

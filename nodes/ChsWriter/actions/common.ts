@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { canonicalJson } from '../../../core/http/canonicalJson';
+import { submissionIdProblem } from '../../../core/sdm/fields';
 
 /** Reads a required string parameter and rejects an empty value with an error naming the parameter. */
 export function requireString(context: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
@@ -19,14 +20,17 @@ export function optionalString(context: IExecuteFunctions, name: string, itemInd
   return text === '' ? undefined : text;
 }
 
+/** Reads the Submission ID parameter; rejects a value that is not usable text, because the idempotency key is derived from it. */
 export function readSubmissionId(context: IExecuteFunctions, itemIndex: number): string {
-  return requireString(
-    context,
-    'submissionId',
-    'Submission ID',
-    itemIndex,
-    'Set Submission ID, or pass a canonical contact item (from the SOH Trigger or SOH Email Parser) that has submission.id.',
-  );
+  const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
+  const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
+  if (problem !== undefined) {
+    throw new NodeOperationError(context.getNode(), `Submission ID on item ${itemIndex} ${problem}`, {
+      itemIndex,
+      description: 'Set Submission ID, or pass a canonical contact item (from the SOH Trigger or SOH Email Parser) that has submission.id.',
+    });
+  }
+  return String(value).trim();
 }
 
 /** Short SHA-256 of a request body, so a changed decision or log text gets a new idempotency key. */

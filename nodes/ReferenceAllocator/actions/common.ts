@@ -3,6 +3,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { StoreConfigError, StoreUnavailableError, describeError, type ContactHubStore } from '../../../core/store';
 import { ReferencePatternError, compileReferenceFormat, type CompiledReferenceFormat, type ResetPeriod } from '../../../core/reference';
+import { submissionIdProblem } from '../../../core/sdm/fields';
 import { getStore } from '../../shared/store';
 
 export function readFormat(context: IExecuteFunctions, itemIndex: number): CompiledReferenceFormat {
@@ -26,20 +27,14 @@ export function readFormat(context: IExecuteFunctions, itemIndex: number): Compi
 
 export function readSubmissionId(context: IExecuteFunctions, itemIndex: number): string {
   const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new NodeOperationError(context.getNode(), `Submission ID is missing on item ${itemIndex}`, {
+  const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
+  if (problem !== undefined) {
+    throw new NodeOperationError(context.getNode(), `Submission ID on item ${itemIndex} ${problem}`, {
       itemIndex,
       description: 'The Submission ID parameter must give the SOH submission ID; the default reads submission.id from the item.',
     });
   }
-  const submissionId = String(value).trim();
-  if (submissionId === '') {
-    throw new NodeOperationError(context.getNode(), `Submission ID is empty on item ${itemIndex}`, {
-      itemIndex,
-      description: 'The Submission ID parameter must give the SOH submission ID; the default reads submission.id from the item.',
-    });
-  }
-  return submissionId;
+  return String(value).trim();
 }
 
 /** Reads the Allocation Date parameter; empty means now. */

@@ -225,6 +225,12 @@ describe('Athena Writer create occurrence', () => {
     await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string');
   });
 
+  test('object submission id names the field', async () => {
+    const broken = contact('x', []) as unknown as IDataObject;
+    (broken.submission as IDataObject).id = { value: 'sub-object' };
+    await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string of at most 200 characters without control characters, but it is an object, not text');
+  });
+
   test('review threshold above link threshold is rejected', async () => {
     await expect(run([item(contact('sub-thresholds', [reporter()]))], { matching: { linkThreshold: 40, reviewThreshold: 60 } })).rejects.toThrow(
       'Review Threshold 60 is above Link Threshold 40',

@@ -114,6 +114,11 @@ describe('Audit Logger node', () => {
     expect(JSON.stringify(logs)).not.toContain('Testperson');
   });
 
+  it('rejects a submission id that is not text', async () => {
+    const run = runNode({ ...appendParameters, step: 'other', submissionId: { value: 'SUB-9' } }, [contactItem('SUB-9')]);
+    await expect(run).rejects.toThrow(/Submission ID on item 0 is an object, not text/);
+  });
+
   it('rejects a disclosure without a recipient', async () => {
     const run = runNode({ ...appendParameters, step: 'other', auditAction: 'disclosure', submissionId: 'SUB-9' }, [contactItem('SUB-9')]);
     await expect(run).rejects.toThrow(/Audit Logger failed for submission SUB-9: .*disclosure without a recipient/);

@@ -52,7 +52,7 @@ function bicycleItem(): IDataObject {
   return { ...(parsed.contact as unknown as IDataObject), reference: '46/00042/25' };
 }
 
-async function runCreate(apiKey: string, baseUrl = chs.url) {
+async function runCreate(apiKey: string, baseUrl = chs.url, items: IDataObject[] = [bicycleItem()]) {
   return runWorkflow({
     packageDirs: [packageDir],
     workflow: {
@@ -69,7 +69,7 @@ async function runCreate(apiKey: string, baseUrl = chs.url) {
       ],
       connections: { Start: { main: [[{ node: 'CHS Writer', type: 'main', index: 0 }]] } },
     },
-    triggerItems: [bicycleItem()],
+    triggerItems: items,
     credentials: { chsApi: { baseUrl, authType: 'apiKey', apiKey } },
   });
 }
@@ -93,6 +93,20 @@ describe('CHS Writer in the n8n engine', () => {
     expect(result.errorMessage).toMatch(/CHS failed to create an incident for submission .*: HTTP 401/);
     // n8n-core resends once after refreshing the credential on 401; the writer adds no retries of its own.
     expect((await new SimulatorClient(chs.url).stats()).requestsByStatus['401']).toBe(before + 2);
+  });
+
+  test('object submission ids create nothing', async () => {
+    const first = bicycleItem();
+    const second = bicycleItem();
+    first.submission = { ...(first.submission as IDataObject), id: { value: 'sub-a' } };
+    second.submission = { ...(second.submission as IDataObject), id: { value: 'sub-b' } };
+    const before = chs.store.allIncidents().length;
+
+    const result = await runCreate('engine-key', chs.url, [first, second]);
+
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toBe('Submission ID on item 0 is an object, not text');
+    expect(chs.store.allIncidents()).toHaveLength(before);
   });
 
   describe('2xx response without an incident', () => {

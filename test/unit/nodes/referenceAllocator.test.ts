@@ -116,7 +116,19 @@ describe('Reference Allocator allocate', () => {
   it('names a missing submission id', async () => {
     const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1'), { submission: {} }]);
     expect(result.status).toBe('error');
-    expect(result.errorMessage).toMatch(/Submission ID is (missing|empty) on item 1/);
+    expect(result.errorMessage).toMatch(/Submission ID on item 1 is missing/);
+  });
+
+  it('rejects a submission id that is not text', async () => {
+    const result = await run({ operation: 'allocate', ...KENT }, [{ submission: { id: { value: 'sub-a' } } }, { submission: { id: { value: 'sub-b' } } }]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toBe('Submission ID on item 0 is an object, not text');
+  });
+
+  it('rejects a submission id with a line break', async () => {
+    const result = await run({ operation: 'allocate', ...KENT }, [submission('sub-1\nsub-2')]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toBe('Submission ID on item 0 contains control characters such as line breaks');
   });
 
   it('names the bad pattern token', async () => {

@@ -1,4 +1,4 @@
-import { parseSubmission, type ParseResult } from '../../../core/sdm';
+import { parseSubmission, submissionIdProblem, type ParseResult } from '../../../core/sdm';
 import { fixtureBytes, fixtureJson } from './fixtures';
 
 const VALID = 'sdm/ocr-hate-crime-witness-welsh-names.json';
@@ -210,5 +210,24 @@ describe('submission id limits', () => {
     const document = fixtureJson(VALID);
     document.included[0].attributes.submissionId = 'abc\ndef';
     expectRejected(parse(JSON.stringify(document)), 422, 'invalid-submission-id', '/included/0/attributes/submissionId');
+  });
+});
+
+describe('submissionIdProblem', () => {
+  test.each([
+    [undefined, 'is missing'],
+    ['   ', 'is missing'],
+    [{ value: 'sub-1' }, 'is an object, not text'],
+    [['sub-1'], 'is an array, not text'],
+    [42, 'is a number, not text'],
+    [true, 'is a boolean, not text'],
+    ['a'.repeat(201), 'is 201 characters long; the limit is 200'],
+    ['sub\u007f1', 'contains control characters such as line breaks'],
+  ])('rejects %p', (value, problem) => {
+    expect(submissionIdProblem(value)).toBe(problem);
+  });
+
+  test('accepts a UUID', () => {
+    expect(submissionIdProblem('a9e3d7c5-1b2f-4e6a-9d08-7c4b2a1f3e88')).toBeUndefined();
   });
 });
