@@ -24,6 +24,8 @@ const PORTS = {
 };
 
 let stepNumber = 0;
+/** Set once everything is started, so a failure after that stops what the demo started. */
+let running: ContactHubEnvironment | undefined;
 function step(text: string): void {
   stepNumber += 1;
   process.stdout.write(`\n[${stepNumber}] ${text}\n`);
@@ -72,7 +74,7 @@ async function waitForExecution(environment: ContactHubEnvironment, workflowId: 
 
 async function printRecords(environment: ContactHubEnvironment, submissionId: string): Promise<void> {
   const chsDump = await axios.get(`${environment.chs.url}/__sim/incidents`, { timeout: 10_000 });
-  const incidents = (chsDump.data.incidents ?? chsDump.data) as Array<Record<string, unknown>>;
+  const incidents = chsDump.data.items as Array<Record<string, unknown>>;
   const incident = incidents.find((candidate) => JSON.stringify(candidate).includes(submissionId));
   process.stdout.write(
     incident
@@ -89,7 +91,8 @@ async function printRecords(environment: ContactHubEnvironment, submissionId: st
       : `  No Athena occurrence for this submission yet; everything stored: ${environment.athena.url}/__sim/dump\n`,
   );
   const stats = await axios.get(`${environment.athena.url}/__sim/stats`, { timeout: 10_000 });
-  process.stdout.write(`  Athena counts: ${JSON.stringify(stats.data.counts ?? stats.data)}\n`);
+  const { occurrences: occurrenceCount, nominals, links, descriptions } = stats.data as Record<string, number>;
+  process.stdout.write(`  Athena holds ${occurrenceCount} occurrence(s), ${nominals} nominal(s), ${links} nominal link(s), ${descriptions} description(s)\n`);
 }
 
 async function printAuditTrail(environment: ContactHubEnvironment, submissionId: string): Promise<void> {
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
 
   let environment: ContactHubEnvironment;
   try {
-    environment = await startContactHubEnvironment({
+    environment = running = await startContactHubEnvironment({
       dataDir: RUN_DIR,
       ports: PORTS,
       onStep: (text) => step(text),
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  await running?.stop();
   fail('the demo', (error as Error).stack ?? String(error), 'read the message above; run `npm start` again once it is fixed');
 });
