@@ -136,7 +136,7 @@ export async function waitForWebhook(url: string, timeoutMs = 30_000): Promise<v
   for (;;) {
     const response = await axios.post(url, '{}', { headers: { 'content-type': 'application/json' }, validateStatus: () => true, timeout: 10_000 });
     if (response.status !== 404) return;
-    if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs} ms; it still answers 404.`);
+    if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs} ms; it still returns 404. Check the workflow is published and the n8n log.`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -66,7 +66,7 @@ describe.each(keys)('template %s', (key) => {
 
   test('sends every failed write to a person', () => {
     // Contact Hub nodes put a failed item on their main output with an `error` field, so n8n's error
-    // output stays empty for them; an If node on `$json.error` has to follow instead.
+    // output stays empty for them. An If node on `$json.error` has to follow each one instead.
     const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
     const contactHubNodes = nodes.filter((node) => node.type.startsWith('n8n-nodes-contact-hub.') && node.onError !== undefined);
     for (const node of contactHubNodes) {

@@ -106,7 +106,7 @@ const RECEIPT_WITHOUT_REFERENCE_BODY =
   "={{ JSON.stringify({ data: { type: 'receipt', id: $json.submission.id, attributes: { submissionId: $json.submission.id, " +
   "receivedAt: $json.receivedAt, status: 'accepted' } } }) }}";
 
-/** Why a write failed, from the `error` field a Contact Hub node adds to a failed item. */
+/** Expression for the failure message in the `error` field that a Contact Hub node adds to a failed item. */
 const ERROR_TEXT = "($json.error?.message ?? $json.error ?? 'unknown error')";
 
 const MANUAL_EMAIL_SUBJECT = "=Manual handling needed: {{ $json.reference || $json.submissionId }} ({{ $json.code }})";
@@ -153,7 +153,7 @@ function manualHandlingChain(canvas: Canvas, column: number, workflowLabel: stri
   return row;
 }
 
-/** Set node for a failed write: the item already holds the contact and the `error` field. */
+/** Set node for a failed write: the item already contains the contact and the `error` field. */
 function describeFailure(canvas: Canvas, name: string, position: [number, number], code: string, reason: string): TemplateNode {
   return canvas.add(
     node(canvas.key, name, 'n8n-nodes-base.set', 3.4, position, {

@@ -101,7 +101,7 @@ export interface AuditOptions {
 
 /**
  * Audit Logger "Append Event". A failed audit write stops the execution on purpose, so n8n runs the
- * error workflow (the Error handler template), which records it where a person sees it.
+ * error workflow (the Error handler template), which records it in the manual-handling table.
  */
 export function auditAppend(templateKey: string, name: string, position: [number, number], step: string, options: AuditOptions = {}): TemplateNode {
   const parameters: Record<string, unknown> = { operation: 'appendEvent', step };
