@@ -2,7 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { CanonicalContact } from '../../core/contact/types';
 import type { RetryPolicy } from '../../core/http/retry';
-import { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from '../../core/sdm/fields';
+import { contactShapeProblem } from '../../core/contact/check';
 
 export interface ItemResult {
   json: IDataObject;
@@ -50,7 +50,7 @@ export function readRetryOptions(context: IExecuteFunctions, itemIndex: number):
   return { policy, timeoutMs: options.timeoutMs };
 }
 
-/** Checks the parts of the canonical contact item the writer relies on and names the first one missing. */
+/** Checks the parts of the canonical contact item the writer relies on and names the first one that is missing or invalid. */
 export function readContact(context: IExecuteFunctions, itemIndex: number, item: INodeExecutionData): CanonicalContact {
   const json = item.json as unknown as Partial<CanonicalContact>;
   const fail = (field: string, expected: string) =>
@@ -59,20 +59,7 @@ export function readContact(context: IExecuteFunctions, itemIndex: number, item:
       description: 'The Athena Writer takes the canonical contact item from the SOH Trigger or SOH Email Parser. Connect it after one of them.',
     });
 
-  const idProblem = submissionIdProblem(json.submission?.id);
-  if (idProblem !== undefined) {
-    throw fail('submission.id', `a non-empty string of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters, but it ${idProblem}`);
-  }
-  if (typeof json.formType !== 'string' || json.formType === '') throw fail('formType', 'an SOH service code such as OCR');
-  if (!json.incident || typeof json.incident !== 'object') throw fail('incident', 'an object');
-  if (!Array.isArray(json.people)) throw fail('people', 'an array');
-  if (!Array.isArray(json.objects)) throw fail('objects', 'an array');
-  if (!Array.isArray(json.locations)) throw fail('locations', 'an array');
-  if (typeof json.receivedAt !== 'string') throw fail('receivedAt', 'an ISO 8601 time');
-  json.people.forEach((person, index) => {
-    if (!person || typeof person.id !== 'string' || !Array.isArray(person.roles) || person.roles.length === 0) {
-      throw fail(`people[${index}]`, 'a person with an id and at least one role');
-    }
-  });
+  const problem = contactShapeProblem(json);
+  if (problem !== undefined) throw fail(problem.field, problem.expected);
   return json as CanonicalContact;
 }

@@ -6,6 +6,7 @@
  * after the opening code table changed) is resolved by the same lookup.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { contactShapeProblem } from '../../../core/contact/check';
 import type { CanonicalContact } from '../../../core/contact/types';
 import type { ChsPriority, Incident } from '../../../core/chs/contract';
 import { buildCreateIncidentRequest, ChsMappingError, type CreateIncidentOverrides } from '../../../core/chs/mapping';
@@ -59,7 +60,16 @@ function asContact(context: IExecuteFunctions, item: INodeExecutionData, itemInd
       description: 'Connect this node after the SOH Trigger or SOH Email Parser, which output canonical contact items.',
     });
   }
-  return { ...(json as CanonicalContact), submission: { ...(json.submission as CanonicalContact['submission']), id: submissionId } };
+  // The Submission ID parameter may name another id than submission.id, so check a copy with it.
+  const contact = { ...(json as CanonicalContact), submission: { ...(json.submission as CanonicalContact['submission']), id: submissionId } };
+  const problem = contactShapeProblem(contact);
+  if (problem !== undefined) {
+    throw new NodeOperationError(context.getNode(), `Item ${itemIndex} (submission ${submissionId}) has no valid ${problem.field}: expected ${problem.expected}`, {
+      itemIndex,
+      description: 'Connect this node after the SOH Trigger or SOH Email Parser, which output canonical contact items, and do not change these fields in between.',
+    });
+  }
+  return contact;
 }
 
 export async function createIncident(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, settings: ChsSettings): Promise<IDataObject> {

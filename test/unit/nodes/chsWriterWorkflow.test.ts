@@ -109,6 +109,22 @@ describe('CHS Writer in the n8n engine', () => {
     expect(chs.store.allIncidents()).toHaveLength(before);
   });
 
+  test.each([
+    ['people as text', 'people', 'nope', 'people: expected an array'],
+    ['null incident', 'incident', null, 'incident: expected an object'],
+    ['roles as text', 'people', [{ id: 'person.victim.1', roles: 'victim' }], 'people[0]: expected a person with an id and at least one role'],
+  ])('%s is named', async (_label, field, value, expected) => {
+    const item = { ...bicycleItem(), [field]: value };
+    const before = chs.store.allIncidents().length;
+
+    const result = await runCreate('engine-key', chs.url, [item]);
+
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toMatch(/^Item 0 \(submission .*\) has no valid /);
+    expect(result.errorMessage).toContain(expected);
+    expect(chs.store.allIncidents()).toHaveLength(before);
+  });
+
   describe('2xx response without an incident', () => {
     let server: Server;
     let reply: { status: number; contentType?: string; body: string };

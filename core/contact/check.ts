@@ -1,0 +1,46 @@
+/** Shape check of a canonical contact item received from another node. No n8n imports. */
+import { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from '../sdm/fields';
+
+/** The first field of an item that does not have the canonical contact shape, and what it should be. */
+export interface ContactShapeProblem {
+  /** Path in the item, e.g. `people[2]`. */
+  field: string;
+  expected: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks the parts of a canonical contact item that the writers read, so an item from a Code or
+ * Set node that changed them fails with the field named, not with a TypeError deep in a mapping.
+ * `attachments` and `drift` are checked only when present, because the Athena Writer does not read them.
+ */
+export function contactShapeProblem(json: unknown): ContactShapeProblem | undefined {
+  if (!isRecord(json)) return { field: 'item', expected: 'a JSON object' };
+
+  const submission = json.submission;
+  const idProblem = submissionIdProblem(isRecord(submission) ? submission.id : undefined);
+  if (idProblem !== undefined) {
+    return { field: 'submission.id', expected: `a non-empty string of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters, but it ${idProblem}` };
+  }
+  if (typeof json.formType !== 'string' || json.formType === '') return { field: 'formType', expected: 'an SOH service code such as OCR' };
+  if (!isRecord(json.incident)) return { field: 'incident', expected: 'an object' };
+
+  for (const name of ['people', 'objects', 'locations'] as const) {
+    if (!Array.isArray(json[name])) return { field: name, expected: 'an array' };
+  }
+  if (json.attachments !== undefined && !Array.isArray(json.attachments)) return { field: 'attachments', expected: 'an array' };
+  if (json.drift !== undefined && !isRecord(json.drift)) return { field: 'drift', expected: 'an object' };
+  if (typeof json.receivedAt !== 'string') return { field: 'receivedAt', expected: 'an ISO 8601 time' };
+
+  const people = json.people as unknown[];
+  for (let index = 0; index < people.length; index += 1) {
+    const person = people[index];
+    if (!isRecord(person) || typeof person.id !== 'string' || !Array.isArray(person.roles) || person.roles.length === 0) {
+      return { field: `people[${index}]`, expected: 'a person with an id and at least one role' };
+    }
+  }
+  return undefined;
+}
