@@ -70,6 +70,7 @@ export function normaliseSdm(
 
   checkRelationships(entries, errors, ctx);
   const submissionEntry = findSubmission(document, entries, errors);
+  checkSingleIncidentAndSubmission(document, entries, submissionEntry, errors);
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
 
   const submission = readSubmission(submissionEntry!, ctx, errors);
@@ -176,6 +177,43 @@ function findSubmission(document: SdmDocument, entries: Map<string, Entry>, erro
     );
   }
   return entry;
+}
+
+/**
+ * Rejects a second submission or incident resource. Only the linked ones are read, so another one
+ * would be dropped without a trace, and with it a second submission that iHub thinks it delivered.
+ */
+function checkSingleIncidentAndSubmission(
+  document: SdmDocument,
+  entries: Map<string, Entry>,
+  submissionEntry: Entry | undefined,
+  errors: JsonApiError[],
+): void {
+  for (const entry of entries.values()) {
+    const { type, id } = entry.resource;
+    if (type === 'submission' && entry !== submissionEntry) {
+      errors.push(
+        jsonApiError(
+          422,
+          'multiple-submissions',
+          'More than one submission',
+          `"${id}" is a second submission resource; the incident links to ${submissionEntry ? `"${submissionEntry.resource.id}"` : 'none'}. Send each submission as its own document.`,
+          { pointer: toJsonPointer([...entry.path, 'type']) },
+        ),
+      );
+    }
+    if (type === 'incident' && id !== document.data.id) {
+      errors.push(
+        jsonApiError(
+          422,
+          'multiple-incidents',
+          'More than one incident',
+          `"${id}" is a second incident resource; a document describes the one incident in "data". Send each incident as its own document.`,
+          { pointer: toJsonPointer([...entry.path, 'type']) },
+        ),
+      );
+    }
+  }
 }
 
 function readSubmission(entry: Entry, ctx: FieldContext, errors: JsonApiError[]): ContactSubmission | undefined {

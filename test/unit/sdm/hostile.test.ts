@@ -122,6 +122,20 @@ describe('hostile bodies', () => {
     expectRejected(parse(JSON.stringify(document)), 422, 'missing-submission', '/data/relationships/submission');
   });
 
+  test('second, unlinked submission', () => {
+    const document = fixtureJson(VALID);
+    const linked = document.included.find((resource: { type: string }) => resource.type === 'submission');
+    document.included.push({ ...linked, id: 'event.submission.second', attributes: { ...linked.attributes, submissionId: 'second-submission' } });
+    const errors = expectRejected(parse(JSON.stringify(document)), 422, 'multiple-submissions', `/included/${document.included.length - 1}/type`);
+    expect(errors![0].detail).toContain('"event.submission.second" is a second submission resource');
+  });
+
+  test('second incident in included', () => {
+    const document = fixtureJson(VALID);
+    document.included.push({ type: 'incident', id: 'event.incident.second', attributes: {} });
+    expectRejected(parse(JSON.stringify(document)), 422, 'multiple-incidents', `/included/${document.included.length - 1}/type`);
+  });
+
   test('missing submission id', () => {
     const document = fixtureJson(VALID);
     delete document.included[0].attributes.submissionId;
