@@ -1,7 +1,8 @@
 /**
  * A hardened JSON reader for request bodies. Unlike `JSON.parse`, it enforces a size and a nesting
  * limit and rejects duplicate keys, which `JSON.parse` would resolve silently to the last one.
- * It also rejects keys that could pollute prototypes and NUL characters, and reports bidirectional
+ * It also rejects keys that could pollute prototypes, NUL characters and numbers beyond the
+ * double range, and reports bidirectional
  * override characters so a person reviews them. Every rejection names the place with a JSON pointer.
  */
 import { jsonApiError, toJsonPointer, type JsonApiError } from './errors';
@@ -283,7 +284,12 @@ class StrictJsonParser {
     const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.index, this.index + 400));
     if (!match) return this.fail('invalid number');
     this.index += match[0].length;
-    return Number(match[0]);
+    const value = Number(match[0]);
+    // JSON.parse would turn 1e999 into Infinity, which JSON cannot carry on, so it would become null downstream.
+    if (!Number.isFinite(value)) {
+      this.reject('number-out-of-range', 'Number out of range', `The number ${match[0].slice(0, 40)} is too large to store; send it as text or correct it.`);
+    }
+    return value;
   }
 
   private skipWhitespace(): void {

@@ -160,6 +160,12 @@ describe('hostile bodies', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  test('number too large to store', () => {
+    const body = fixtureBytes(VALID).toString('utf8').replace('"category": "OCR",', '"category": "OCR", "easting": 1e999,');
+    const errors = expectRejected(parse(body), 422, 'number-out-of-range', '/included/0/attributes/easting');
+    expect(errors![0].detail).toContain('1e999');
+  });
+
   test('NUL character rejected with its field', () => {
     const document = fixtureJson(VALID);
     document.included[5].attributes.surname = 'ap\u0000Gruffydd';
