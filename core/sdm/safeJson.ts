@@ -2,8 +2,8 @@
  * A hardened JSON reader for request bodies. Unlike `JSON.parse`, it enforces a size and a nesting
  * limit and rejects duplicate keys, which `JSON.parse` would resolve silently to the last one.
  * It also rejects keys that could pollute prototypes, NUL characters and numbers beyond the
- * double range, and reports bidirectional
- * override characters so a person reviews them. Every rejection names the place with a JSON pointer.
+ * double range, and reports bidirectional override characters so a person reviews them. Every
+ * rejection names the place with a JSON pointer.
  */
 import { jsonApiError, toJsonPointer, type JsonApiError } from './errors';
 
