@@ -291,6 +291,23 @@ describe('iHub email fallback', () => {
     await expectVerifiedTrail(submissionId, ['received', 'reference-allocated', 'written-to-chs']);
     expect(environment.mail.inboxFlags().at(-1)).toContain('\\Seen');
   });
+
+  test('email without attachment goes to a person', async () => {
+    const workflowId = environment.deployment.workflows.emailToChs!.id;
+    const before = await executionCount(workflowId);
+
+    const messageId = environment.mail.deliverToInbox({
+      from: 'ihub@example.com',
+      to: environment.mail.user,
+      subject: 'SOH submission without its attachment',
+      text: 'The SDM document should have been attached.',
+    });
+
+    await waitForExecutions(workflowId, before + 1);
+    const row = (await manualHandlingRows()).find((candidate) => candidate.reason.includes(messageId));
+    expect(row?.code).toBe('no-json-attachment');
+    expect(row?.workflow).toBe('iHub email fallback to CHS');
+  });
 });
 
 describe('operator review', () => {
@@ -310,6 +327,23 @@ describe('operator review', () => {
     await waitForExecutions(workflowId, before + 1);
     const [updated] = await chsIncidents(submissionId);
     expect(JSON.stringify(updated)).toContain('Civil dispute over a shift swap');
+    await expectVerifiedTrail(submissionId, ['operator-decision']);
+  });
+
+  test('unknown incident goes to a person', async () => {
+    const workflowId = environment.deployment.workflows.operatorReview!.id;
+    const before = await executionCount(workflowId);
+
+    const form = new FormData();
+    const values = ['42/99999/26', 'INC-999999', 'Crime', 'Theft from a shop; CCTV requested.', '', 'Deploy', 'Sam Example', 'PC 4343'];
+    values.forEach((value, index) => form.append(`field-${index}`, value));
+    const response = await fetch(`${environment.n8n.baseUrl}/form/${WEBHOOK_IDS.operatorReview}`, { method: 'POST', body: form });
+
+    expect(response.status).toBeLessThan(300);
+    await waitForExecutions(workflowId, before + 1);
+    const row = (await manualHandlingRows()).find((candidate) => candidate.reference === '42/99999/26');
+    expect(row?.code).toBe('chs-update-failed');
+    expect(row?.reason).toMatch(/INC-999999/);
   });
 });
 
