@@ -266,13 +266,15 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
     canvas.connect(athenaFailed, athenaNotWritten, 0);
     canvas.connect(athenaNotWritten, manual);
 
+    // NOTE: no end-to-end test reaches this path yet, because it needs a person that scores inside the
+    // Athena Writer's review band; the expressions follow the `review` field that node adds.
     const reviewRow = canvas.add(
       dataTableInsert(key, 'Person review queue', [10 * X, REVIEW_Y], PERSON_REVIEW_TABLE, {
         submissionId: "={{ $json.submission?.id ?? '' }}",
         reference: "={{ $json.reference ?? '' }}",
         occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
         personId: "={{ $json.review?.person?.id ?? $json.review?.personId ?? '' }}",
-        roles: "={{ ($json.review?.person?.roles ?? []).join(', ') }}",
+        roles: "={{ ($json.review?.roles ?? $json.review?.person?.roles ?? []).join(', ') }}",
         candidateNominalId: "={{ $json.review?.candidate?.id ?? $json.review?.candidateNominalId ?? '' }}",
         reason: "={{ $json.review?.reason ?? 'Possible match with an existing nominal' }}",
         at: '={{ $now.toUTC().toISO() }}',

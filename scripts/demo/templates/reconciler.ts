@@ -162,7 +162,7 @@ export function reconcilerTemplate(): ReconcilerTemplate {
       reference: "={{ $json.reference ?? '' }}",
       occurrenceId: "={{ $json.athena?.occurrenceId ?? $json.review?.occurrenceId ?? '' }}",
       personId: "={{ $json.review?.person?.id ?? $json.review?.personId ?? '' }}",
-      roles: "={{ ($json.review?.person?.roles ?? []).join(', ') }}",
+      roles: "={{ ($json.review?.roles ?? $json.review?.person?.roles ?? []).join(', ') }}",
       candidateNominalId: "={{ $json.review?.candidate?.id ?? $json.review?.candidateNominalId ?? '' }}",
       reason: "={{ $json.review?.reason ?? 'Possible match with an existing nominal' }}",
       at: '={{ $now.toUTC().toISO() }}',
