@@ -219,6 +219,11 @@ function tokenRegExp(format: CompiledReferenceFormat, name: PatternTokenName, wi
   }
 }
 
+/** Cuts text quoted in a reason to 60 characters, so a pasted document does not fill the result. */
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /**
  * Checks whether `text` is a reference in this format: its shape, a real calendar date, a
  * sequence of at least 1 and a correct check character. Surrounding spaces are ignored and
@@ -231,14 +236,15 @@ export function validateReference(pattern: string | ReferenceFormat | CompiledRe
       : 'parsed' in pattern
         ? pattern
         : compileReferenceFormat(pattern);
-  if (typeof text !== 'string' || text.trim() === '') return { valid: false, reason: 'The reference is empty' };
+  if (typeof text !== 'string') return { valid: false, reason: `The reference is ${text === undefined || text === null ? 'empty' : `a ${typeof text}, not text`}` };
+  if (text.trim() === '') return { valid: false, reason: 'The reference is empty' };
 
   const tokens = format.parsed.parts.filter((part) => part.kind === 'token');
   const source = format.parsed.parts
     .map((part) => (part.kind === 'literal' ? escapeRegExp(part.text) : tokenRegExp(format, part.name, part.width)))
     .join('');
   const match = new RegExp(`^${source}$`, 'i').exec(text.trim());
-  if (!match) return { valid: false, reason: `"${text.trim()}" does not have the shape of pattern "${format.pattern}"` };
+  if (!match) return { valid: false, reason: `"${shorten(text.trim())}" does not have the shape of pattern "${format.pattern}"` };
 
   const parts: ReferenceParts = { sequence: 0 };
   let checked = '';

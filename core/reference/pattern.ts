@@ -23,6 +23,9 @@ export const PATTERN_TOKEN_HELP =
 export const MAX_SEQUENCE_WIDTH = 15;
 
 /** An invalid pattern; `token` is the offending text and `position` its index in the pattern. */
+/** Control, zero-width and bidirectional formatting characters, which a person reading a reference cannot see. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
 export class ReferencePatternError extends Error {
   constructor(
     message: string,
@@ -55,6 +58,13 @@ export function parseReferencePattern(pattern: string): ParsedPattern {
       throw new ReferencePatternError(`Reference pattern has a "}" without "{" at position ${index + 1}`, '}', index);
     }
     if (char !== '{') {
+      if (UNPRINTABLE.test(char)) {
+        throw new ReferencePatternError(
+          `Reference pattern has an invisible control character (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at position ${index + 1}; references are read back by people, so remove it`,
+          char,
+          index,
+        );
+      }
       literal += char;
       index++;
       continue;

@@ -85,6 +85,16 @@ describe('validateReference', () => {
     expect(result.parts).toMatchObject({ forceCode: '46', year: 2025, sequence: 12345 });
   });
 
+  it('quotes at most 60 characters of junk', () => {
+    const result = validateReference(kentPattern, 'x'.repeat(10_000), kent);
+    expect(result.valid).toBe(false);
+    expect(result.reason).toBe(`"${'x'.repeat(57)}..." does not have the shape of pattern "${kentPattern}"`);
+  });
+
+  it('names a value that is not text', () => {
+    expect(validateReference(kentPattern, 46 as unknown as string, kent).reason).toBe('The reference is a number, not text');
+  });
+
   it('catches a misread digit', () => {
     const misread = good.replace('12345', '12845');
     expect(validateReference(kentPattern, misread, kent)).toMatchObject({ valid: false, reason: expect.stringMatching(/check character/) });

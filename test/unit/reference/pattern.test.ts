@@ -56,6 +56,14 @@ describe('parseReferencePattern', () => {
     expect(patternError(() => parseReferencePattern('{FORCE}/{YY}')).message).toMatch(/no \{SEQ\} token/);
   });
 
+  it.each([
+    ['line break', 'A\n{SEQ}', 'U+000A', 2],
+    ['right-to-left override', '\u202e{SEQ}', 'U+202E', 1],
+    ['zero-width space', '{YYYY}\u200b{SEQ}', 'U+200B', 7],
+  ])('rejects a %s in a literal', (_label, pattern, codePoint, position) => {
+    expect(() => parseReferencePattern(pattern)).toThrow(`invisible control character (${codePoint}) at position ${position}`);
+  });
+
   it('rejects an empty pattern', () => {
     expect(patternError(() => parseReferencePattern('  ')).message).toMatch(/empty/);
   });
