@@ -1,4 +1,4 @@
-/** Opens the Contact Hub Store from the reconciler's credential, with an error that says what to check. */
+/** Opens the Contact Hub Store from the reconciler's credential; a failure names what to check. */
 import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 import type { ContactHubStore } from '../../core/store/types';
 import { getStore } from '../shared/store';

@@ -108,8 +108,8 @@ describe('n8n faults', () => {
 
     n8n = await startN8n({ userFolder: n8n.userFolder, skipPackageInstall: true });
     await expectEveryAcceptedSubmissionFinished(env, sent);
-    // n8n 2.41 runs executions that were queued but not started when it died again at start-up, so
-    // not every stranded submission needs the reconciler; the ones that were running do.
+    // At start-up n8n 2.41 runs the executions that were queued but not started when it died. Those
+    // submissions finish without the reconciler, but the ones whose executions were running need it.
     const store = await env.openStore();
     try {
       const redriven = [];

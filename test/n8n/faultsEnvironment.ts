@@ -296,7 +296,7 @@ export interface SubmissionOutcome {
   auditSteps: string[];
 }
 
-/** What the simulators, the ledger and the audit log hold for each submission. */
+/** Collects what the simulators, the ledger and the audit log hold for each submission. */
 export async function outcomes(env: FaultEnvironment, submissionIds: string[]): Promise<SubmissionOutcome[]> {
   const store = await env.openStore();
   try {
@@ -331,7 +331,7 @@ export async function verifyAuditChain(env: FaultEnvironment): Promise<VerifyRep
   }
 }
 
-/** Every allocated reference in the store, to check that no two submissions share one. */
+/** Lists every allocated reference in the store, to check that no two submissions share one. */
 export async function allReferences(env: FaultEnvironment): Promise<Array<{ scope: string; submissionId: string; reference: string }>> {
   const store = await env.openStore();
   try {
@@ -347,9 +347,10 @@ const FINISH_TIMEOUT_MS = 5 * 60_000;
 const EXPECTED_AUDIT_STEPS = ['received', 'reference-allocated', 'written-to-chs', 'written-to-athena'];
 
 /**
- * Checks the end state of one scenario: every submission the ledger holds is completed (the ones
- * answered 201 must be there), each has one CHS incident, one Athena occurrence and its audit
- * events, the reference answered is the one kept, and the audit chain verifies.
+ * Checks the end state of one scenario. Every submission the ledger holds must be completed, and
+ * every one that got a 201 response must be in the ledger. Each has one CHS incident, one Athena
+ * occurrence and its audit events, and keeps the reference from its 201 response. The whole audit
+ * chain must verify.
  */
 export async function expectEveryAcceptedSubmissionFinished(env: FaultEnvironment, sent: SentSubmission[]): Promise<void> {
   const accepted = sent.filter((answer) => answer.status === 201);

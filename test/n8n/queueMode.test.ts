@@ -1,8 +1,8 @@
 /**
  * The same recovery in n8n queue mode: a main process, a webhook process and two workers on
  * PostgreSQL and Redis, with the Contact Hub Store in PostgreSQL. A worker is killed with SIGKILL
- * while it runs executions; the reconciler on the main process must finish every submission, with
- * no submission lost, none written twice and every reference unique.
+ * while it runs executions. The reconciler on the main process must then finish every submission,
+ * with no submission lost, none written twice and every reference unique.
  *
  * Needs `npm run build`, the n8n install in the cache, PostgreSQL at 127.0.0.1:5432 and Redis at
  * 127.0.0.1:6379.
