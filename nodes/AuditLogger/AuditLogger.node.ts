@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 import { AuditChainError, AuditInputError, auditKeyFromCredential } from '../../core/audit';
 import { testContactHubStoreCredential } from '../shared/store';
+import { continuedFailureItem } from '../shared/items';
 import { actorProperties } from './actions/actorProperties';
 import { appendEventProperties, executeAppendEvent } from './actions/appendEvent.operation';
 import { openAuditContext, type OperationExecutor } from './actions/context';
@@ -116,7 +117,7 @@ export class AuditLogger implements INodeType {
         if (!this.continueOnFail()) throw nodeError;
         const failure: IDataObject = { message: nodeError.message };
         if (nodeError.description) failure.description = nodeError.description;
-        output.push({ json: { ...items[itemIndex].json, error: failure }, pairedItem: { item: itemIndex } });
+        output.push(continuedFailureItem(this, items[itemIndex], itemIndex, failure));
       }
     }
     return [output];

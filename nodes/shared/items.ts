@@ -7,7 +7,8 @@
  *   })];
  *
  * With continue-on-fail an item that fails becomes an output item holding the input fields plus
- * `error: { message, description?, httpCode?, ...describeFailure() }` and any `failureFields()`. Without it the first failure
+ * `error: { message, description?, httpCode?, ...describeFailure() }` and any `failureFields()`
+ * (see `continuedFailureItem` for how that item reaches n8n's error output). Without it the first failure
  * stops the node: NodeApiError and NodeOperationError are rethrown with the item index set, and any
  * other error is wrapped in a NodeOperationError.
  */
@@ -41,6 +42,28 @@ export function toNodeError(context: IExecuteFunctions, error: unknown, itemInde
   return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
+/**
+ * Builds the output item for a failure under continue-on-fail. With "Continue (using error
+ * output)" n8n-core 2.41 moves an item to the error output only when its `json` holds nothing but
+ * `error`, `message` and `details`, and then merges the input item's fields back in; so the
+ * extra fields travel under `details` there. With "Continue" they stay at the top level beside
+ * the input fields, where an If node on `$json.error` can route them.
+ */
+export function continuedFailureItem(
+  context: IExecuteFunctions,
+  item: INodeExecutionData,
+  itemIndex: number,
+  error: IDataObject,
+  extra: IDataObject = {},
+): INodeExecutionData {
+  if (context.getNode().onError === 'continueErrorOutput') {
+    const json: IDataObject = { error, message: error.message };
+    if (Object.keys(extra).length > 0) json.details = extra;
+    return { json, pairedItem: { item: itemIndex } };
+  }
+  return { json: { ...item.json, ...extra, error }, pairedItem: { item: itemIndex } };
+}
+
 export async function processItems(
   context: IExecuteFunctions,
   operation: ItemOperation,
@@ -66,7 +89,7 @@ export async function processItems(
         ...(options.describeFailure?.(error, item, itemIndex) ?? {}),
       };
       const extra = options.failureFields?.(error, item, details) ?? {};
-      output.push({ json: { ...item.json, ...extra, error: details }, pairedItem: { item: itemIndex } });
+      output.push(continuedFailureItem(context, item, itemIndex, details, extra));
     }
   }
   return output;

@@ -52,7 +52,7 @@ function bicycleItem(): IDataObject {
   return { ...(parsed.contact as unknown as IDataObject), reference: '46/00042/25' };
 }
 
-async function runCreate(apiKey: string, baseUrl = chs.url, items: IDataObject[] = [bicycleItem()]) {
+async function runCreate(apiKey: string, baseUrl = chs.url, items: IDataObject[] = [bicycleItem()], onError?: 'continueErrorOutput' | 'continueRegularOutput') {
   return runWorkflow({
     packageDirs: [packageDir],
     workflow: {
@@ -65,6 +65,7 @@ async function runCreate(apiKey: string, baseUrl = chs.url, items: IDataObject[]
           typeVersion: 1,
           position: [200, 0],
           parameters: { operation: 'createIncident', options: { initialBackoffMs: 10 } },
+          ...(onError ? { onError } : {}),
         },
       ],
       connections: { Start: { main: [[{ node: 'CHS Writer', type: 'main', index: 0 }]] } },
@@ -95,6 +96,25 @@ describe('CHS Writer in the n8n engine', () => {
     expect((await new SimulatorClient(chs.url).stats()).requestsByStatus['401']).toBe(before + 2);
   });
 
+  test('failure goes to the error output', async () => {
+    const result = await runCreate('wrong-key', chs.url, [bicycleItem()], 'continueErrorOutput');
+    expect(result.status).toBe('success');
+    expect(result.json('CHS Writer', 0)).toEqual([]);
+    const [failed] = result.json('CHS Writer', 1);
+    expect(failed.submission).toEqual(bicycleItem().submission);
+    expect((failed.error as IDataObject).retryable).toBe(false);
+    expect(failed.message).toMatch(/HTTP 401/);
+    expect((failed.details as IDataObject).manualHandling).toMatchObject({ code: 'chs-write-failed' });
+  });
+
+  test('failure stays on the main output with Continue', async () => {
+    const result = await runCreate('wrong-key', chs.url, [bicycleItem()], 'continueRegularOutput');
+    const [failed] = result.json('CHS Writer', 0);
+    expect((failed.error as IDataObject).message).toMatch(/HTTP 401/);
+    expect(failed.manualHandling).toMatchObject({ code: 'chs-write-failed' });
+    expect(failed.reference).toBe('46/00042/25');
+  });
+
   test('object submission ids create nothing', async () => {
     const first = bicycleItem();
     const second = bicycleItem();
@@ -112,7 +132,8 @@ describe('CHS Writer in the n8n engine', () => {
   test.each([
     ['people as text', 'people', 'nope', 'people: expected an array'],
     ['null incident', 'incident', null, 'incident: expected an object'],
-    ['roles as text', 'people', [{ id: 'person.victim.1', roles: 'victim' }], 'people[0]: expected a person with an id and at least one role'],
+    ['roles as text', 'people', [{ id: 'person.victim.1', roles: 'victim' }], 'people[0].roles: expected at least one role'],
+    ['unknown role', 'people', [{ id: 'person.victim.1', roles: ['overlord'] }], 'people[0].roles: expected roles from victim, witness, personReporting, knownSuspect, unknownSuspect, not "overlord"'],
   ])('%s is named', async (_label, field, value, expected) => {
     const item = { ...bicycleItem(), [field]: value };
     const before = chs.store.allIncidents().length;
