@@ -1,5 +1,6 @@
 /** Shape check of a canonical contact item received from another node. No n8n imports. */
 import { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from '../sdm/fields';
+import type { PersonRole } from './types';
 
 /** The first field of an item that does not have the canonical contact shape, and what it should be. */
 export interface ContactShapeProblem {
@@ -7,6 +8,9 @@ export interface ContactShapeProblem {
   field: string;
   expected: string;
 }
+
+const PERSON_ROLES: readonly PersonRole[] = ['victim', 'witness', 'personReporting', 'knownSuspect', 'unknownSuspect'];
+const PERSON_TEXT_FIELDS = ['title', 'givenName', 'middleNames', 'familyName', 'dateOfBirth', 'organisationName'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,10 +41,29 @@ export function contactShapeProblem(json: unknown): ContactShapeProblem | undefi
 
   const people = json.people as unknown[];
   for (let index = 0; index < people.length; index += 1) {
-    const person = people[index];
-    if (!isRecord(person) || typeof person.id !== 'string' || !Array.isArray(person.roles) || person.roles.length === 0) {
-      return { field: `people[${index}]`, expected: 'a person with an id and at least one role' };
+    const problem = personShapeProblem(people[index]);
+    if (problem !== undefined) return { field: `people[${index}]${problem.field}`, expected: problem.expected };
+  }
+  return undefined;
+}
+
+/** Checks the person fields that the POLE rules and the mappings read as text; `field` is relative, e.g. `.roles`. */
+function personShapeProblem(person: unknown): ContactShapeProblem | undefined {
+  if (!isRecord(person) || typeof person.id !== 'string' || person.id === '') return { field: '', expected: 'a person with an id and at least one role' };
+  const roles = person.roles;
+  if (!Array.isArray(roles) || roles.length === 0) return { field: '.roles', expected: 'at least one role' };
+  const unknownRole = roles.find((role) => !PERSON_ROLES.includes(role as PersonRole));
+  if (unknownRole !== undefined) return { field: '.roles', expected: `roles from ${PERSON_ROLES.join(', ')}, not ${JSON.stringify(unknownRole)}` };
+
+  for (const name of PERSON_TEXT_FIELDS) {
+    if (person[name] !== undefined && typeof person[name] !== 'string') return { field: `.${name}`, expected: 'text' };
+  }
+  for (const name of ['phones', 'emails'] as const) {
+    const values = person[name];
+    if (values !== undefined && (!Array.isArray(values) || values.some((value) => typeof value !== 'string'))) {
+      return { field: `.${name}`, expected: 'an array of text' };
     }
   }
+  if (person.age !== undefined && (typeof person.age !== 'number' || !Number.isFinite(person.age))) return { field: '.age', expected: 'a number' };
   return undefined;
 }

@@ -231,6 +231,15 @@ describe('Athena Writer create occurrence', () => {
     await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string of at most 200 characters without control characters, but it is an object, not text');
   });
 
+  test.each([
+    ['name as a number', { givenName: 42 }, 'people[0].givenName: expected text'],
+    ['phone as a number', { phones: [7700900123] }, 'people[0].phones: expected an array of text'],
+    ['unknown role', { roles: ['overlord'] }, 'people[0].roles: expected roles from victim, witness, personReporting, knownSuspect, unknownSuspect, not "overlord"'],
+  ])('%s names the field', async (_label, change, expected) => {
+    const broken = contact('sub-shape', [{ ...reporter(), ...change } as unknown as ContactPerson]) as unknown as IDataObject;
+    await expect(run([{ json: broken }])).rejects.toThrow(`Item 0 has no valid ${expected}`);
+  });
+
   test('review threshold above link threshold is rejected', async () => {
     await expect(run([item(contact('sub-thresholds', [reporter()]))], { matching: { linkThreshold: 40, reviewThreshold: 60 } })).rejects.toThrow(
       'Review Threshold 60 is above Link Threshold 40',
@@ -249,7 +258,7 @@ describe('Athena Writer create occurrence', () => {
 
   test('person without a role is rejected', async () => {
     await expect(run([item(contact('sub-norole', [reporter({ roles: [] })]))])).rejects.toThrow(
-      'Item 0 has no valid people[0]: expected a person with an id and at least one role',
+      'Item 0 has no valid people[0].roles: expected at least one role',
     );
     expect((await counts()).occurrences).toBe(0);
   });
