@@ -190,9 +190,35 @@ export function referenceScope(format: CompiledReferenceFormat, date: LondonDate
   return format.repeatsYearly ? `${base}|${date.year}` : base;
 }
 
-/** Returns the scope, period key and London date an allocation at `instant` uses. */
+/** Raised for an allocation time whose year the pattern cannot show without repeating references. */
+export class ReferenceDateError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReferenceDateError';
+  }
+}
+
+/**
+ * Returns the years a format can allocate in. `{YY}` shows 1999 and 2099 both as 99, with
+ * separate sequences, so it is held to 2000 to 2099, the years validateReference reads it as.
+ * Other formats are held to four-digit years, the width of `{YYYY}`.
+ */
+export function allocationYears(format: CompiledReferenceFormat): { min: number; max: number } {
+  return hasToken(format.parsed, 'YY') ? { min: 2000, max: 2099 } : { min: 1000, max: 9999 };
+}
+
+/**
+ * Returns the scope, period key and London date an allocation at `instant` uses. Throws
+ * ReferenceDateError when the London year is outside `allocationYears(format)`.
+ */
 export function allocationKeys(format: CompiledReferenceFormat, instant: Date): { scope: string; periodKey: string; date: LondonDate } {
   const date = londonDate(instant);
+  const years = allocationYears(format);
+  if (!(date.year >= years.min && date.year <= years.max)) {
+    throw new ReferenceDateError(
+      `${instant.toISOString()} is in the year ${date.year}, but pattern "${format.pattern}" can only allocate references from ${years.min} to ${years.max} without repeating them`,
+    );
+  }
   return { scope: referenceScope(format, date), periodKey: periodKey(format.resetPeriod, date), date };
 }
 

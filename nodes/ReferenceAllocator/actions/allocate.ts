@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { ReferenceSequenceExhaustedError, allocationKeys, renderReference } from '../../../core/reference';
-import { openStoreFor, readAllocationDate, readFormat, readOutputField, readSubmissionId, storeError } from './common';
+import { ReferenceSequenceExhaustedError, renderReference } from '../../../core/reference';
+import { openStoreFor, readAllocationDate, readAllocationKeys, readFormat, readOutputField, readSubmissionId, storeError } from './common';
 
 /**
  * Allocates the submission's reference (or returns the one it already has) and moves its intake
@@ -12,7 +12,7 @@ export async function allocate(context: IExecuteFunctions, item: INodeExecutionD
   const submissionId = readSubmissionId(context, itemIndex);
   const instant = readAllocationDate(context, itemIndex);
   const outputField = readOutputField(context, itemIndex, 'outputField', 'Output Field');
-  const { scope, periodKey, date } = allocationKeys(format, instant);
+  const { scope, periodKey, date } = readAllocationKeys(context, itemIndex, format, instant);
   const store = await openStoreFor(context, itemIndex);
 
   let result;

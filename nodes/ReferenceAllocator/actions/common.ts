@@ -2,7 +2,14 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { StoreConfigError, StoreUnavailableError, describeError, type ContactHubStore } from '../../../core/store';
-import { ReferencePatternError, compileReferenceFormat, type CompiledReferenceFormat, type ResetPeriod } from '../../../core/reference';
+import {
+  ReferenceDateError,
+  ReferencePatternError,
+  allocationKeys,
+  compileReferenceFormat,
+  type CompiledReferenceFormat,
+  type ResetPeriod,
+} from '../../../core/reference';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { getStore } from '../../shared/store';
 
@@ -50,6 +57,19 @@ export function readAllocationDate(context: IExecuteFunctions, itemIndex: number
     });
   }
   return date;
+}
+
+/** Returns the allocation keys for the Allocation Date, naming that parameter when its year cannot be shown. */
+export function readAllocationKeys(context: IExecuteFunctions, itemIndex: number, format: CompiledReferenceFormat, instant: Date): ReturnType<typeof allocationKeys> {
+  try {
+    return allocationKeys(format, instant);
+  } catch (error) {
+    if (!(error instanceof ReferenceDateError)) throw error;
+    throw new NodeOperationError(context.getNode(), `Invalid Allocation Date on item ${itemIndex}: ${error.message}`, {
+      itemIndex,
+      description: 'Correct the Allocation Date parameter, or leave it empty to use now. Nothing was allocated.',
+    });
+  }
 }
 
 export function readOutputField(context: IExecuteFunctions, itemIndex: number, name: string, label: string): string {

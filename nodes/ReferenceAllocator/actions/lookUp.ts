@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { allocationKeys } from '../../../core/reference';
-import { openStoreFor, readAllocationDate, readFormat, readOutputField, readSubmissionId, storeError } from './common';
+import { openStoreFor, readAllocationDate, readAllocationKeys, readFormat, readOutputField, readSubmissionId, storeError } from './common';
 
 /** Reads the submission's reference in this format's scope; the output field is null when it has none. */
 export async function lookUp(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<IDataObject> {
@@ -9,7 +8,7 @@ export async function lookUp(context: IExecuteFunctions, item: INodeExecutionDat
   const submissionId = readSubmissionId(context, itemIndex);
   const outputField = readOutputField(context, itemIndex, 'outputField', 'Output Field');
   // The date only matters for patterns without a year, whose scope changes each year.
-  const { scope } = allocationKeys(format, readAllocationDate(context, itemIndex));
+  const { scope } = readAllocationKeys(context, itemIndex, format, readAllocationDate(context, itemIndex));
   const store = await openStoreFor(context, itemIndex);
 
   let record;

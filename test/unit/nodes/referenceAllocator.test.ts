@@ -162,6 +162,12 @@ describe('Reference Allocator allocate', () => {
     expect(result.errorMessage).toBe('Reference Allocator could not open the Contact Hub Store because the store is unavailable');
   });
 
+  it('rejects a year the pattern repeats', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, allocationDate: '1999-06-01T12:00:00Z' }, [submission('sub-1999')]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toMatch(/^Invalid Allocation Date on item 0: .* is in the year 1999, but pattern ".*" can only allocate references from 2000 to 2099/);
+  });
+
   it('reports an invalid allocation date', async () => {
     const result = await run({ operation: 'allocate', ...KENT, allocationDate: 'yesterday' }, [submission('sub-1')]);
     expect(result.errorMessage).toMatch(/Allocation Date "yesterday" on item 0 is not a valid time/);

@@ -1,5 +1,6 @@
 import {
   ReferenceSequenceExhaustedError,
+  ReferenceDateError,
   allocationKeys,
   compileReferenceFormat,
   renderReference,
@@ -71,6 +72,21 @@ describe('allocationKeys', () => {
     expect(before.scope).toBe(after.scope);
     expect(before.periodKey).toBe('2026');
     expect(after.periodKey).toBe('2027');
+  });
+});
+
+describe('allocation years', () => {
+  it('keeps {YY} to 2000 to 2099', () => {
+    const format = compileReferenceFormat({ pattern: '{SEQ:5}/{YY}' });
+    expect(() => allocationKeys(format, new Date('1999-06-01T12:00:00Z'))).toThrow(ReferenceDateError);
+    expect(() => allocationKeys(format, new Date('2100-06-01T12:00:00Z'))).toThrow('can only allocate references from 2000 to 2099');
+    expect(allocationKeys(format, new Date('2099-06-01T12:00:00Z')).periodKey).toBe('2099');
+  });
+
+  it('keeps {YYYY} to four digits', () => {
+    const format = compileReferenceFormat({ pattern: '{YYYY}/{SEQ:5}' });
+    expect(() => allocationKeys(format, new Date('+010000-01-01T00:00:00Z'))).toThrow('can only allocate references from 1000 to 9999');
+    expect(allocationKeys(format, new Date('1999-06-01T12:00:00Z')).periodKey).toBe('1999');
   });
 });
 
