@@ -55,6 +55,17 @@ async function strandedSubmissions(submissionIds: string[]): Promise<string[]> {
   }
 }
 
+/** When the PostgreSQL server started, to prove that the restart happened. */
+async function postmasterStartTime(): Promise<string> {
+  const store = await env.openStore();
+  try {
+    const [row] = await store.db.query<{ started: string }>('SELECT pg_postmaster_start_time()::text AS started');
+    return row.started;
+  } finally {
+    await store.close();
+  }
+}
+
 function intakeUrl(): string {
   return n8n.webhookUrl(deployment.intakePath);
 }
@@ -135,6 +146,7 @@ describe('n8n faults', () => {
   });
 
   (SKIP_PG_RESTART ? it.skip : it)('recovers from a PostgreSQL restart mid-burst', async () => {
+    const startedBefore = await postmasterStartTime();
     const submissionIds = newSubmissionIds('pg-restart', 30);
     let restart: Promise<unknown> | undefined;
     const sent = await sendBurst(intakeUrl(), deployment.soh, submissionIds, 6, (answered) => {
@@ -144,6 +156,7 @@ describe('n8n faults', () => {
     });
     await restart;
     expect(restart).toBeDefined();
+    expect(await postmasterStartTime()).not.toBe(startedBefore);
 
     await expectEveryAcceptedSubmissionFinished(env, sent);
   });
