@@ -28,9 +28,11 @@ export type Headers = Record<string, string | string[] | undefined>;
 /** Default tolerance between the signed timestamp and our clock. */
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 
+/** Returns the first value of a header; an empty value counts as missing, so the sender is told to send it. */
 function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
+  const raw = headers[name.toLowerCase()];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** Compares two strings in constant time, whatever their lengths, by comparing their SHA-256 digests. */

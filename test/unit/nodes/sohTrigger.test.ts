@@ -124,6 +124,14 @@ describe('SOH Trigger authentication', () => {
     ]);
   });
 
+  test('empty client secret counts as missing', async () => {
+    const response = await post(fixtureBytes(VALID), { 'x-client-id': CLIENT['x-client-id'], 'x-client-secret': '  ' });
+    expect(response.status).toBe(401);
+    expect(response.data.errors).toEqual([
+      expect.objectContaining({ status: '401', code: 'missing-credentials', source: { header: 'X-Client-Secret' } }),
+    ]);
+  });
+
   test('wrong client secret is 401 and stores nothing', async () => {
     const response = await post(fixtureBytes(VALID), { ...CLIENT, 'x-client-secret': 'wrong' });
     expect(response.status).toBe(401);
