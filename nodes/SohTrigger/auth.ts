@@ -28,7 +28,7 @@ export type Headers = Record<string, string | string[] | undefined>;
 /** Default tolerance between the signed timestamp and our clock. */
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 
-/** Returns the first value of a header; an empty value counts as missing, so the sender is told to send it. */
+/** Returns the first value of a header. An empty value counts as missing, so the error asks the sender to send it. */
 function header(headers: Headers, name: string): string | undefined {
   const raw = headers[name.toLowerCase()];
   const value = Array.isArray(raw) ? raw[0] : raw;
