@@ -1,4 +1,4 @@
-/** The overlap check that the canvas test relies on, on boxes with known answers. */
+/** The overlap check that the canvas test relies on, tested on boxes whose overlaps are known. */
 import { boxesFromWorkflow, DEFAULT_NODE_SIZE, DEFAULT_STICKY_SIZE, findOverlaps, STICKY_NOTE_TYPE } from './canvasGeometry';
 
 describe('canvas geometry', () => {
