@@ -64,6 +64,41 @@ export function externalKeysFor(contact: Pick<CanonicalContact, 'submission'>, f
   };
 }
 
+/** Maximum length of an occurrence's description in the Athena contract (CreateOccurrenceRequestSchema). */
+export const OCCURRENCE_DESCRIPTION_MAX = 50_000;
+/** Maximum length of a description added to an occurrence in the Athena contract (DescriptionInputSchema). */
+export const ADDED_DESCRIPTION_MAX = 20_000;
+
+/** Returns where to cut `text` at most `length` UTF-16 units in, one unit earlier when that would split a surrogate pair. */
+function cutAt(text: string, length: number): number {
+  if (length >= text.length) return text.length;
+  const code = text.charCodeAt(length - 1);
+  return code >= 0xd800 && code <= 0xdbff ? length - 1 : length;
+}
+
+/**
+ * Splits an incident description that is longer than an occurrence description may be. The head
+ * goes into the occurrence and ends with a note. Each continuation is added to the occurrence as
+ * additional information, so none of the reporter's words are dropped.
+ */
+export function splitDescription(text: string): { head: string; continuations: string[] } {
+  if (text.length <= OCCURRENCE_DESCRIPTION_MAX) return { head: text, continuations: [] };
+
+  const note = '\n[Continued in the additional information descriptions of this occurrence.]';
+  const headLength = cutAt(text, OCCURRENCE_DESCRIPTION_MAX - note.length);
+  const chunks: string[] = [];
+  const partLabelRoom = 60;
+  for (let start = headLength; start < text.length; ) {
+    const end = start + cutAt(text.slice(start), ADDED_DESCRIPTION_MAX - partLabelRoom);
+    chunks.push(text.slice(start, end));
+    start = end;
+  }
+  return {
+    head: text.slice(0, headLength) + note,
+    continuations: chunks.map((chunk, index) => `[Incident description, continued: part ${index + 1} of ${chunks.length}]\n${chunk}`),
+  };
+}
+
 /** Builds the create-occurrence request: the incident, its locations and property, but no people. */
 export function toCreateOccurrenceRequest(contact: CanonicalContact, forceReference?: string): CreateOccurrenceRequest {
   const keys = (sourceId?: string) => externalKeysFor(contact, forceReference, sourceId);
@@ -84,7 +119,7 @@ export function toCreateOccurrenceRequest(contact: CanonicalContact, forceRefere
     externalKeys: keys(),
     occurrenceType: contact.formType,
     title: `${label}: reported online${contact.submission.customerReferenceNumber ? ` (${contact.submission.customerReferenceNumber})` : ''}`.slice(0, 200),
-    description: contact.incident.description ?? '',
+    description: splitDescription(contact.incident.description ?? '').head,
     ...(contact.incident.startTime?.utc ? { occurredFrom: contact.incident.startTime.utc } : {}),
     ...(contact.incident.endTime?.utc ? { occurredTo: contact.incident.endTime.utc } : {}),
     reportedAt: contact.submission.submitTime?.utc ?? contact.receivedAt,

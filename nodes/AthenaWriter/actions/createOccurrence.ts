@@ -4,7 +4,14 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { Nominal, NominalRole, Occurrence } from '../../../core/athena/contract';
-import { externalKeysFor, toCreateNominalRequest, toCreateOccurrenceRequest, toNominalCandidate, toNominalSearchRequest } from '../../../core/athena/mapping';
+import {
+  externalKeysFor,
+  splitDescription,
+  toCreateNominalRequest,
+  toCreateOccurrenceRequest,
+  toNominalCandidate,
+  toNominalSearchRequest,
+} from '../../../core/athena/mapping';
 import type { CanonicalContact, ContactPerson } from '../../../core/contact/types';
 import {
   DEFAULT_LINK_THRESHOLD,
@@ -96,6 +103,8 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
   const { occurrence, replayed } = await findOrCreateOccurrence(client, contact, reference);
   context.logger.info(`Athena Writer: occurrence ${occurrence.id} ${replayed ? 'already existed' : 'created'}`, { ...logContext, occurrenceId: occurrence.id });
 
+  const continuationIds = await addDescriptionContinuations(client, contact, occurrence);
+
   const outcomes: PersonOutcome[] = [];
   for (const person of contact.people) {
     outcomes.push(await handlePerson(client, contact, person, occurrence, reference, matchOptions));
@@ -119,6 +128,7 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
       replayed,
       personDecisions: decisions as unknown as IDataObject[],
       reviewCount,
+      ...(continuationIds.length > 0 ? { descriptionContinuationIds: continuationIds } : {}),
     },
   };
   // A review item is the whole contact plus `review`, so a reviewer and the review queue see the
@@ -139,6 +149,24 @@ function readReference(context: IExecuteFunctions, itemIndex: number, json: IDat
     });
   }
   return value;
+}
+
+/**
+ * Adds the rest of an incident description that did not fit the occurrence. Each part has its own
+ * idempotency key, so a re-run replays the parts already added instead of adding them again.
+ */
+async function addDescriptionContinuations(client: AthenaClient, contact: CanonicalContact, occurrence: Occurrence): Promise<string[]> {
+  const { continuations } = splitDescription(contact.incident.description ?? '');
+  const ids: string[] = [];
+  for (const [index, text] of continuations.entries()) {
+    const result = await client.addDescription(
+      occurrence.id,
+      { kind: 'additional-information', text, externalKeys: externalKeysFor(contact) },
+      athenaIdempotencyKey('add-description-continuation', contact.submission.id, occurrence.id, String(index + 1)),
+    );
+    ids.push(result.body.id);
+  }
+  return ids;
 }
 
 async function findOrCreateOccurrence(client: AthenaClient, contact: CanonicalContact, reference: string | undefined): Promise<{ occurrence: Occurrence; replayed: boolean }> {

@@ -134,6 +134,49 @@ describe('Athena Writer in the n8n engine', () => {
     expect([stats.occurrences, stats.nominals, stats.links, stats.descriptions]).toEqual([1, 1, 1, 2]);
   });
 
+  test('long narrative is kept in parts', async () => {
+    const narrative = Array.from({ length: 13_000 }, (_, index) => `Line ${index} of the account.`).join(' ');
+    const victim = person({ id: 'person.victim.1', roles: ['victim'], givenName: 'Ada', familyName: 'Lane' });
+    const runOnce = () =>
+      runWorkflow({
+        packageDirs: [packageDir],
+        workflow: {
+          nodes: [
+            { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+            {
+              id: 'athena',
+              name: 'Athena Writer',
+              type: `${PACKAGE}.athenaWriter`,
+              typeVersion: 1,
+              position: [200, 0],
+              parameters: { operation: 'createOccurrence', referenceField: 'reference', requestOptions: { baseDelayMs: 10 } },
+              credentials: { athenaApi: { id: '1', name: 'Athena simulator' } },
+            },
+          ],
+          connections: { Start: { main: [[{ node: 'Athena Writer', type: 'main', index: 0 }]] } },
+        },
+        triggerItems: [{ ...contact('sub-long', [victim]), incident: { description: narrative, attributes: {} }, reference: '42/00011/26' }],
+        credentials: { athenaApi: { baseUrl: simulator.url, authType: 'apiKey', apiKey: 'engine-key', accessToken: '' } },
+      });
+
+    const first = await runOnce();
+    const second = await runOnce();
+
+    expect(first.errorMessage).toBeUndefined();
+    expect(second.errorMessage).toBeUndefined();
+    const dump = await new SimulatorClient(simulator.url).get<{ occurrences: Array<{ description: string; descriptions: Array<{ text: string }> }> }>('/__sim/dump');
+    expect(dump.occurrences).toHaveLength(1);
+    const [occurrence] = dump.occurrences;
+    expect(occurrence.description.length).toBeLessThanOrEqual(50_000);
+    const parts = occurrence.descriptions.map((description) => description.text).filter((text) => text.startsWith('[Incident description, continued'));
+    expect(parts.length).toBeGreaterThan(0);
+    const head = occurrence.description.replace(/\n\[Continued in the additional information descriptions of this occurrence\.\]$/, '');
+    const rest = parts.map((text) => text.replace(/^\[Incident description, continued: part \d+ of \d+\]\n/, '')).join('');
+    expect(head + rest).toBe(narrative);
+    const ids = (first.json('Athena Writer', 0)[0].athena as IDataObject).descriptionContinuationIds;
+    expect(ids).toEqual((second.json('Athena Writer', 0)[0].athena as IDataObject).descriptionContinuationIds);
+  });
+
   test('HTML page from the base URL fails the item', async () => {
     const proxy = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' });
