@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { describeMachine } from './lib/machine';
+import { describeMachine, postgresStartTime } from './lib/machine';
 import { renderResults, writeResultsSection } from './lib/markdown';
 import { Recorder, reportFigures, SUITES, type BenchRun, type SuiteName } from './lib/results';
 import { DEFAULT_AUDIT_SETTINGS, runAuditSuite, type AuditSettings } from './suites/audit';
@@ -122,6 +122,7 @@ async function runSuite(name: SuiteName, options: BenchOptions, recorder: Record
 export async function runBench(options: BenchOptions): Promise<{ run: BenchRun; resultFile: string }> {
   const startedAt = new Date();
   const machine = await describeMachine();
+  const postgresStartedAt = await postgresStartTime();
   const recorder = new Recorder();
   const settings: Record<string, unknown> = {};
   const failures: BenchRun['failures'] = [];
@@ -140,6 +141,15 @@ export async function runBench(options: BenchOptions): Promise<{ run: BenchRun; 
   }
 
   machine.loadAverage.end = loadavg()[0];
+  if (options.suites.some((suite) => suite === 'store' || suite === 'audit' || suite === 'queue')) {
+    const startedAtEnd = await postgresStartTime();
+    recorder.check({
+      suite: 'store',
+      name: 'PostgreSQL not restarted during the run',
+      passed: startedAtEnd === postgresStartedAt,
+      detail: `server start time ${postgresStartedAt ?? 'unknown'} before the run and ${startedAtEnd ?? 'unknown'} after it`,
+    });
+  }
   const run: BenchRun = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

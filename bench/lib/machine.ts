@@ -16,6 +16,18 @@ function installedN8nVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+/** Returns when the PostgreSQL server last started, so a run can tell whether it restarted meanwhile. */
+export async function postgresStartTime(): Promise<string | undefined> {
+  try {
+    return await withPostgresClient(async (client) => {
+      const { rows } = await client.query<{ started: Date }>('SELECT pg_postmaster_start_time() AS started');
+      return rows[0]?.started.toISOString();
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 async function postgresVersion(): Promise<string | undefined> {
   try {
     return await withPostgresClient(async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version);

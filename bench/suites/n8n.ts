@@ -41,8 +41,9 @@ export function referenceCounter(store: ContactHubStore): () => Promise<number> 
 }
 
 /**
- * Reads every stored reference and records two checks: that they, and the references in the 201
- * responses, are unique, and that the CHS simulator has an incident for every stored reference.
+ * Reads every stored reference and records three checks: that they, and the references in the 201
+ * responses, are unique, that every drain wait finished, and that the CHS simulator has an
+ * incident for every stored reference.
  */
 export async function checkReferences(recorder: Recorder, suite: SuiteName, store: ContactHubStore, tracker: ReferenceTracker, chsUrl: string): Promise<void> {
   const rows = await store.db.query<{ reference: string }>('SELECT reference FROM contact_hub_references');
@@ -56,6 +57,13 @@ export async function checkReferences(recorder: Recorder, suite: SuiteName, stor
       `${rows.length} references stored, ${stored.size} distinct; ${tracker.successes} template responses with 201, ` +
       `${tracker.references.size} distinct references in them, ${tracker.duplicates.length} repeated, ` +
       `${missing.length} not in the store, ${tracker.withoutReference} without a reference`,
+  });
+
+  recorder.check({
+    suite,
+    name: 'executions finished between loads',
+    passed: tracker.incompleteDrains.length === 0,
+    detail: tracker.incompleteDrains.length === 0 ? 'every drain wait ended with no running execution' : tracker.incompleteDrains.join('; '),
   });
 
   const incidents = Number((await axios.get(`${chsUrl}/__sim/stats`, { timeout: 10_000 })).data.incidents);

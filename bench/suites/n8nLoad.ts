@@ -38,6 +38,9 @@ export class ReferenceTracker {
   /** 201 responses without a reference (the "reference not allocated" branch), which create no CHS incident. */
   withoutReference = 0;
 
+  /** Drain waits that ended with executions still running or references without a CHS incident. */
+  incompleteDrains: string[] = [];
+
   recordSuccess(body: string): void {
     this.successes++;
     let reference: unknown;
@@ -90,8 +93,9 @@ async function chsIncidentCount(chsUrl: string): Promise<number> {
  * Waits until the executions a template load started have finished, so they do not run into the
  * next measurement. Requests still in flight when autocannon stops keep running in n8n. The wait
  * is over when n8n lists no running execution, the CHS simulator contains an incident for every
- * stored reference, and these counts stayed the same for two seconds. Returns false when the
- * timeout passes first.
+ * stored reference, and these counts stayed the same for two seconds. It gives up, returns false
+ * and records why when the counts stop changing for 15 seconds without getting there (n8n can
+ * leave an execution marked running) or when the timeout passes.
  */
 export async function waitForDrain(context: LoadContext): Promise<boolean> {
   const deadline = Date.now() + context.settings.drainTimeoutSeconds * 1000;
@@ -107,11 +111,12 @@ export async function waitForDrain(context: LoadContext): Promise<boolean> {
       stableSince = Date.now();
     }
     if (incidents >= references && running === 0 && Date.now() - stableSince >= 2_000) return true;
-    if (Date.now() > deadline) {
-      context.log(
-        `  drain timed out after ${context.settings.drainTimeoutSeconds} s: ${incidents} CHS incidents for ${references} stored references, ` +
-          `${running} executions still running`,
-      );
+    const stalled = Date.now() - stableSince >= 15_000;
+    if (stalled || Date.now() > deadline) {
+      const reason = stalled ? 'no progress for 15 s' : `timed out after ${context.settings.drainTimeoutSeconds} s`;
+      const detail = `${reason}: ${incidents} CHS incidents for ${references} stored references, ${running} executions listed as running`;
+      context.tracker.incompleteDrains.push(detail);
+      context.log(`  drain ended early, ${detail}`);
       return false;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
