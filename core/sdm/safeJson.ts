@@ -80,7 +80,10 @@ export function readJsonBody(body: string | Buffer, limits: JsonLimits = DEFAULT
   }
 }
 
-/** Decodes a body by its byte-order mark: UTF-8 (with or without), UTF-16 LE or BE. */
+/**
+ * Decodes a body by its byte-order mark: UTF-8 (with or without), UTF-16 LE or BE. JSON text
+ * starts with an ASCII character, so a NUL in the first two bytes marks UTF-16 without a mark.
+ */
 export function decodeBuffer(body: Buffer): { text: string } | { error: JsonApiError } {
   try {
     if (body.length >= 2 && body[0] === 0xff && body[1] === 0xfe) {
@@ -88,6 +91,12 @@ export function decodeBuffer(body: Buffer): { text: string } | { error: JsonApiE
     }
     if (body.length >= 2 && body[0] === 0xfe && body[1] === 0xff) {
       return { text: new TextDecoder('utf-16be', { fatal: true }).decode(body.subarray(2)) };
+    }
+    if (body.length >= 2 && body.length % 2 === 0 && body[0] !== 0 && body[1] === 0) {
+      return { text: new TextDecoder('utf-16le', { fatal: true }).decode(body) };
+    }
+    if (body.length >= 2 && body.length % 2 === 0 && body[0] === 0 && body[1] !== 0) {
+      return { text: new TextDecoder('utf-16be', { fatal: true }).decode(body) };
     }
     const withoutBom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(withoutBom) };

@@ -204,6 +204,16 @@ describe('encodings', () => {
     expect(result.contact.submission.id).toBe('3c1d6f0e-8b7a-4c39-9e52-0a4f6d2b7c11');
   });
 
+  test.each([
+    ['little', (text: string) => Buffer.from(text, 'utf16le')],
+    ['big', (text: string) => Buffer.from(text, 'utf16le').swap16()],
+  ])('UTF-16 %s-endian without byte-order mark', (_label, encode) => {
+    const result = parse(encode(fixtureBytes(VALID).toString('utf8')));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.contact.people[0].familyName).toBe('Llŷr-Prys');
+  });
+
   test('UTF-16 big-endian with byte-order mark', () => {
     const littleEndian = Buffer.from(text, 'utf16le');
     const bigEndian = Buffer.alloc(littleEndian.length);
