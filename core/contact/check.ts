@@ -27,7 +27,7 @@ export function contactShapeProblem(json: unknown): ContactShapeProblem | undefi
   const submission = json.submission;
   const idProblem = submissionIdProblem(isRecord(submission) ? submission.id : undefined);
   if (idProblem !== undefined) {
-    return { field: 'submission.id', expected: `a non-empty string of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters, but it ${idProblem}` };
+    return { field: 'submission.id', expected: `a non-empty string of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control or formatting characters, but it ${idProblem}` };
   }
   if (typeof json.formType !== 'string' || json.formType === '') return { field: 'formType', expected: 'an SOH service code such as OCR' };
   if (!isRecord(json.incident)) return { field: 'incident', expected: 'an object' };

@@ -26,7 +26,9 @@ export function submissionIdProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not text`;
   const length = value.trim().length;
   if (length > MAX_SUBMISSION_ID_LENGTH) return `is ${length} characters long; the limit is ${MAX_SUBMISSION_ID_LENGTH}`;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return 'contains control characters such as line breaks';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return 'contains control characters such as line breaks';
+  // An id is written into logs, CHS and the audit trail, where these would change how a line reads.
+  if (/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.test(value)) return 'contains invisible or bidirectional formatting characters';
   return undefined;
 }
 
@@ -38,7 +40,7 @@ export function checkSubmissionId(rawId: unknown, pointer: string, documentName:
     422,
     missing ? 'missing-submission-id' : 'invalid-submission-id',
     missing ? 'Missing submission id' : 'Invalid submission id',
-    `${documentName} needs a "submissionId" as non-empty text of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control characters; it identifies the submission for idempotent re-delivery.`,
+    `${documentName} needs a "submissionId" as non-empty text of at most ${MAX_SUBMISSION_ID_LENGTH} characters without control or formatting characters; it identifies the submission for idempotent re-delivery.`,
     { pointer },
   );
 }

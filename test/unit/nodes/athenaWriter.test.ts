@@ -228,7 +228,7 @@ describe('Athena Writer create occurrence', () => {
   test('object submission id names the field', async () => {
     const broken = contact('x', []) as unknown as IDataObject;
     (broken.submission as IDataObject).id = { value: 'sub-object' };
-    await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string of at most 200 characters without control characters, but it is an object, not text');
+    await expect(run([{ json: broken }])).rejects.toThrow('Item 0 has no valid submission.id: expected a non-empty string of at most 200 characters without control or formatting characters, but it is an object, not text');
   });
 
   test.each([

@@ -236,6 +236,12 @@ describe('submission id limits', () => {
     expect(errors![0].detail).toContain('at most 200 characters');
   });
 
+  test('submission id with a bidi override', () => {
+    const document = fixtureJson(VALID);
+    document.included[0].attributes.submissionId = 'a9e3d7c5\u202e88e3f1a2';
+    expectRejected(parse(JSON.stringify(document)), 422, 'invalid-submission-id', '/included/0/attributes/submissionId');
+  });
+
   test('submission id with a line break', () => {
     const document = fixtureJson(VALID);
     document.included[0].attributes.submissionId = 'abc\ndef';
@@ -253,6 +259,8 @@ describe('submissionIdProblem', () => {
     [true, 'is a boolean, not text'],
     ['a'.repeat(201), 'is 201 characters long; the limit is 200'],
     ['sub\u007f1', 'contains control characters such as line breaks'],
+    ['sub-1\u202e2-bus', 'contains invisible or bidirectional formatting characters'],
+    ['sub-\u200b1', 'contains invisible or bidirectional formatting characters'],
   ])('rejects %p', (value, problem) => {
     expect(submissionIdProblem(value)).toBe(problem);
   });
