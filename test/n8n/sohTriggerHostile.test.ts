@@ -5,7 +5,7 @@
  * internals. Needs `npm run build` first.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,7 @@ const SIGNING_SECRET = 'hostile-test-signing-secret';
 const STORE_PASSWORD = 'hostile-test-store-password';
 const HOOK_SQLITE = 'b7c1e0a2-0000-4000-8000-0000000000a1';
 const HOOK_CLOSED_POSTGRES = 'b7c1e0a2-0000-4000-8000-0000000000a2';
+const HOOK_UNWRITABLE_SQLITE = 'b7c1e0a2-0000-4000-8000-0000000000a3';
 const MAX_BYTES = 20_000;
 
 interface RawResponse {
@@ -57,10 +58,14 @@ function trigger(name: string, webhookId: string, storeCredentialId: string) {
 beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), 'soh-trigger-hostile-'));
   const sqlitePath = path.join(folder, 'store.sqlite');
+  // A folder path that runs through a regular file cannot be created, even by root.
+  const blockingFile = path.join(folder, 'not-a-folder');
+  writeFileSync(blockingFile, '');
   n8n = await startN8n({ userFolder: path.join(folder, 'n8n') });
   await n8n.importCredentials([
     { id: 'soh', name: 'SOH', type: 'sohApi', data: { clientId: 'ihub', clientSecret: 'client-secret', requireSignature: true, signingSecret: SIGNING_SECRET } },
     { id: 'sqlite', name: 'sqlite', type: 'contactHubStoreApi', data: { storeType: 'sqlite', sqlitePath } },
+    { id: 'unwritable', name: 'unwritable', type: 'contactHubStoreApi', data: { storeType: 'sqlite', sqlitePath: path.join(blockingFile, 'store', 'store.sqlite') } },
     {
       id: 'closed',
       name: 'closed',
@@ -68,7 +73,12 @@ beforeAll(async () => {
       data: { storeType: 'postgres', host: '127.0.0.1', port: 1, database: 'test', user: 'postgres', password: STORE_PASSWORD, schema: 'hostile' },
     },
   ] as never);
-  for (const workflow of [trigger('Hostile SQLite', HOOK_SQLITE, 'sqlite'), trigger('Hostile closed PostgreSQL', HOOK_CLOSED_POSTGRES, 'closed')]) {
+  const workflows = [
+    trigger('Hostile SQLite', HOOK_SQLITE, 'sqlite'),
+    trigger('Hostile closed PostgreSQL', HOOK_CLOSED_POSTGRES, 'closed'),
+    trigger('Hostile unwritable SQLite', HOOK_UNWRITABLE_SQLITE, 'unwritable'),
+  ];
+  for (const workflow of workflows) {
     await n8n.publishWorkflow(await n8n.importWorkflow(workflow as never));
   }
   store = await openStore({ type: 'sqlite', path: sqlitePath });
@@ -235,5 +245,14 @@ describe('SOH Trigger over HTTP', () => {
     expect(firstError(response).code).toBe('store-unavailable');
     expectNoInternals(response);
     expect(response.text).not.toContain('127.0.0.1');
+  });
+
+  test('unwritable SQLite folder is 503 without details', async () => {
+    const response = await send(bytes(sdmDocument(randomUUID())), {}, HOOK_UNWRITABLE_SQLITE);
+
+    expect(response.status).toBe(503);
+    expect(firstError(response).code).toBe('store-unavailable');
+    expectNoInternals(response);
+    expect(response.text).not.toContain('not-a-folder');
   });
 });
