@@ -9,6 +9,34 @@ export interface ContactShapeProblem {
   expected: string;
 }
 
+/**
+ * Top-level fields of the canonical contact item and the fields that nodes add to it. A node that
+ * lets an analyst name its output field rejects these, so a typo cannot overwrite the contact.
+ */
+export const RESERVED_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'contactItemVersion',
+  'source',
+  'receivedVia',
+  'formType',
+  'formTypeLabel',
+  'formTypeLabelWelsh',
+  'submission',
+  'incident',
+  'people',
+  'objects',
+  'locations',
+  'attachments',
+  'drift',
+  'receivedAt',
+  'bodySha256',
+  'original',
+  'chs',
+  'athena',
+  'audit',
+  'manualHandling',
+  'error',
+]);
+
 const PERSON_ROLES: readonly PersonRole[] = ['victim', 'witness', 'personReporting', 'knownSuspect', 'unknownSuspect'];
 const PERSON_TEXT_FIELDS = ['title', 'givenName', 'middleNames', 'familyName', 'dateOfBirth', 'organisationName'] as const;
 

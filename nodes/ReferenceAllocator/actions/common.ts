@@ -10,6 +10,7 @@ import {
   type CompiledReferenceFormat,
   type ResetPeriod,
 } from '../../../core/reference';
+import { RESERVED_ITEM_FIELDS } from '../../../core/contact/check';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { getStore } from '../../shared/store';
 
@@ -78,6 +79,12 @@ export function readOutputField(context: IExecuteFunctions, itemIndex: number, n
     throw new NodeOperationError(context.getNode(), `${label} is empty on item ${itemIndex}`, {
       itemIndex,
       description: `Name the top-level field that receives the result, for example "reference".`,
+    });
+  }
+  if (RESERVED_ITEM_FIELDS.has(field)) {
+    throw new NodeOperationError(context.getNode(), `${label} "${field}" on item ${itemIndex} would overwrite that field of the contact item`, {
+      itemIndex,
+      description: `Choose a field the contact item does not use, for example "reference". Reserved: ${[...RESERVED_ITEM_FIELDS].join(', ')}.`,
     });
   }
   return field;

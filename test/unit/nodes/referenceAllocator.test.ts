@@ -162,6 +162,12 @@ describe('Reference Allocator allocate', () => {
     expect(result.errorMessage).toBe('Reference Allocator could not open the Contact Hub Store because the store is unavailable');
   });
 
+  it('rejects an output field of the contact', async () => {
+    const result = await run({ operation: 'allocate', ...KENT, outputField: 'submission' }, [submission('sub-overwrite')]);
+    expect(result.status).toBe('error');
+    expect(result.errorMessage).toBe('Output Field "submission" on item 0 would overwrite that field of the contact item');
+  });
+
   it('rejects a year the pattern repeats', async () => {
     const result = await run({ operation: 'allocate', ...KENT, allocationDate: '1999-06-01T12:00:00Z' }, [submission('sub-1999')]);
     expect(result.status).toBe('error');
