@@ -8,7 +8,7 @@
  * Uses free ports and a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
@@ -255,6 +255,7 @@ describeInBrowser('n8n editor in Chromium', () => {
 
   afterAll(async () => {
     if (browser) {
+      mkdirSync(ARTIFACT_DIR, { recursive: true });
       writeFileSync(path.join(ARTIFACT_DIR, 'blocked-requests.json'), JSON.stringify(browser.blockedRequests, null, 2));
       await browser.close();
     }

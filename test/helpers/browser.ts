@@ -93,8 +93,13 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 /** Closes n8n's toast notifications, so they do not cover the canvas in a screenshot. */
 export async function closeToasts(page: Page): Promise<void> {
   const closeButtons = page.locator('.el-notification__closeBtn:visible');
-  while ((await closeButtons.count()) > 0) {
-    await closeButtons.first().click();
+  const deadline = Date.now() + 10_000;
+  while ((await closeButtons.count()) > 0 && Date.now() < deadline) {
+    try {
+      await closeButtons.first().click({ timeout: 2_000 });
+    } catch {
+      // A toast may close by itself between the count and the click.
+    }
     await page.waitForTimeout(200);
   }
 }
