@@ -65,11 +65,13 @@ export function readAllocationKeys(context: IExecuteFunctions, itemIndex: number
   try {
     return allocationKeys(format, instant);
   } catch (error) {
-    if (!(error instanceof ReferenceDateError)) throw error;
-    throw new NodeOperationError(context.getNode(), `Invalid Allocation Date on item ${itemIndex}: ${error.message}`, {
-      itemIndex,
-      description: 'Correct the Allocation Date parameter, or leave it empty to use now. Nothing was allocated.',
-    });
+    if (error instanceof ReferenceDateError) {
+      throw new NodeOperationError(context.getNode(), `Invalid Allocation Date on item ${itemIndex}: ${error.message}`, {
+        itemIndex,
+        description: 'Correct the Allocation Date parameter, or leave it empty to use now. Nothing was allocated.',
+      });
+    }
+    throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
   }
 }
 
