@@ -53,6 +53,20 @@ export class ReferenceSequenceExhaustedError extends Error {
   }
 }
 
+/** Longest reference a format may render: Athena's contract stores a force reference of at most 100 characters. */
+export const MAX_REFERENCE_LENGTH = 100;
+
+/** Returns the length of every reference a format renders, because each token has a fixed width. */
+function renderedLength(parsed: ParsedPattern, forceCode: string, sequenceWidth: number): number {
+  const widths: Record<PatternTokenName, number> = { FORCE: forceCode.length, YYYY: 4, YY: 2, MM: 2, MON: 3, DD: 2, SEQ: sequenceWidth, CHECK: 1 };
+  let total = 0;
+  for (const part of parsed.parts) {
+    if (part.kind === 'literal') total += part.text.length;
+    else total += part.name === 'SEQ' && part.width ? part.width : widths[part.name];
+  }
+  return total;
+}
+
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DEFAULT_SEQUENCE_WIDTH = 5;
 
@@ -103,6 +117,13 @@ export function compileReferenceFormat(format: ReferenceFormat): CompiledReferen
   }
   if (format.checkCharacter && !hasToken(parsed, 'CHECK')) {
     parsed.parts.push({ kind: 'token', name: 'CHECK', text: '{CHECK}', position: format.pattern.length });
+  }
+
+  const length = renderedLength(parsed, forceCode, sequenceWidth);
+  if (length > MAX_REFERENCE_LENGTH) {
+    throw new ReferencePatternError(
+      `Pattern "${format.pattern}" makes references of ${length} characters; the limit is ${MAX_REFERENCE_LENGTH}, because Athena stores at most that many. Shorten the literal text`,
+    );
   }
 
   const lettersInChecked = hasToken(parsed, 'MON') || /[A-Za-z]/.test(hasToken(parsed, 'FORCE') ? forceCode : '');

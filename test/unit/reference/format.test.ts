@@ -1,5 +1,6 @@
 import {
   ReferenceSequenceExhaustedError,
+  MAX_REFERENCE_LENGTH,
   ReferenceDateError,
   allocationKeys,
   compileReferenceFormat,
@@ -72,6 +73,20 @@ describe('allocationKeys', () => {
     expect(before.scope).toBe(after.scope);
     expect(before.periodKey).toBe('2026');
     expect(after.periodKey).toBe('2027');
+  });
+});
+
+describe('reference length', () => {
+  it('rejects a pattern longer than Athena stores', () => {
+    const pattern = `${'A'.repeat(95)}{SEQ:5}`;
+    expect(() => compileReferenceFormat({ pattern, resetPeriod: 'never', checkCharacter: true })).toThrow(
+      `makes references of 101 characters; the limit is ${MAX_REFERENCE_LENGTH}`,
+    );
+  });
+
+  it('accepts a pattern at the limit', () => {
+    const format = compileReferenceFormat({ pattern: `${'A'.repeat(95)}{SEQ:5}`, resetPeriod: 'never' });
+    expect(renderReference(format, { year: 2026, month: 6, day: 1 }, 1)).toHaveLength(MAX_REFERENCE_LENGTH);
   });
 });
 
