@@ -53,7 +53,7 @@ export class ReferenceSequenceExhaustedError extends Error {
   }
 }
 
-/** Longest reference a format may render: Athena's contract stores a force reference of at most 100 characters. */
+/** Maximum length of a rendered reference, because Athena's contract stores a force reference of at most 100 characters. */
 export const MAX_REFERENCE_LENGTH = 100;
 
 /** Returns the length of every reference a format renders, because each token has a fixed width. */
