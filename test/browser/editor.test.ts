@@ -395,6 +395,8 @@ describeInBrowser('n8n editor in Chromium', () => {
       const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
       await dialog.waitFor();
       expect(await dropdownOptions(dialog, 'storeType')).toEqual(['SQLite File', 'PostgreSQL']);
+      // The editor runs the credential's connection test when the dialog opens; the demo SQLite store must pass it.
+      await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ state: 'visible' });
       await saveScreenshot(page, 'credential-contactHubStoreApi');
       await page.keyboard.press('Escape');
       if (await dialog.isVisible()) await page.locator('[data-test-id="editCredential-modal"] .el-dialog__headerbtn').click();
