@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import type { ManualHandling } from '../../core/contact/types';
 import { processItems } from '../shared/items';
+import { markManualHandlingForFailures } from '../shared/ledger';
 import { retryInfoFromError } from '../shared/http';
 import { testContactHubStoreCredential } from '../shared/store';
 import { addToOccurrence } from './actions/addToOccurrence';
@@ -87,6 +88,7 @@ export class AthenaWriter implements INodeType {
         },
       },
     );
+    await markManualHandlingForFailures(this, written, 'Athena Writer');
     return [written, review];
   }
 }

@@ -26,7 +26,7 @@ import {
 } from '../../../core/pole';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readContact, readRetryOptions, type ItemResult } from '../common';
-import { markWrittenToAthena } from '../ledger';
+import { markLedgerState, type LedgerOutcome } from '../../shared/ledger';
 
 export const createOccurrenceProperties: INodeProperties[] = [
   {
@@ -112,7 +112,17 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
   const decisions = outcomes.map((outcome) => outcome.decision);
   const reviewCount = outcomes.filter((outcome) => outcome.review).length;
   const updateLedger = context.getNodeParameter('updateLedger', itemIndex, true) as boolean;
-  const ledger = await markWrittenToAthena(context, submissionId, occurrence.id, updateLedger);
+  let ledger: LedgerOutcome = 'disabled';
+  if (updateLedger) {
+    try {
+      ledger = await markLedgerState(context, submissionId, 'written-to-athena', { athenaOccurrenceId: occurrence.id });
+    } catch (error) {
+      // The occurrence exists, so the item succeeds. The reconciler re-drives the entry, and the
+      // replayed create then updates the ledger.
+      ledger = 'failed';
+      context.logger.error('Athena Writer: occurrence written but the intake ledger update failed', { ...logContext, occurrenceId: occurrence.id, error: (error as Error).message });
+    }
+  }
   context.logger.info(`Athena Writer: ${decisions.length} person decisions for occurrence ${occurrence.id}`, {
     ...logContext,
     occurrenceId: occurrence.id,

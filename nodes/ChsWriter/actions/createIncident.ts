@@ -13,7 +13,7 @@ import { buildCreateIncidentRequest, ChsMappingError, type CreateIncidentOverrid
 import type { OpeningCodeRule } from '../../../core/chs/openingCodes';
 import { deriveIdempotencyKey, retryInfoFromError, type HttpResult } from '../../shared/http';
 import { toNodeError } from '../../shared/items';
-import { markWrittenToChs, type LedgerOutcome } from '../ledger';
+import { markLedgerState, type LedgerOutcome } from '../../shared/ledger';
 import { chsRequest, findIncidentBySubmission, type ChsSettings } from '../transport';
 import { existingChs, logContext, optionalString, readSubmissionId } from './common';
 
@@ -135,7 +135,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
   let ledger: LedgerOutcome = 'no-store';
   if (settings.updateLedger) {
     try {
-      ledger = await markWrittenToChs(context, submissionId, incident.id);
+      ledger = await markLedgerState(context, submissionId, 'written-to-chs', { chsIncidentId: incident.id });
     } catch (error) {
       // The incident exists, so the item succeeds. The reconciler re-drives the entry, and the
       // replayed create then updates the ledger.

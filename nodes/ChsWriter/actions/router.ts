@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import type { ManualHandling } from '../../../core/contact/types';
 import { retryInfoFromError } from '../../shared/http';
 import { processItems } from '../../shared/items';
+import { markManualHandlingForFailures } from '../../shared/ledger';
 import type { ChsOperation } from '../description';
 import { readChsSettings, type ChsSettings } from '../transport';
 import { addLogEntry } from './addLogEntry';
@@ -74,5 +75,6 @@ export async function route(context: IExecuteFunctions): Promise<INodeExecutionD
       },
     },
   );
+  await markManualHandlingForFailures(context, output, 'CHS Writer');
   return [output];
 }

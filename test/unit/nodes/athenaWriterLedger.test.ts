@@ -11,9 +11,11 @@ import { runWorkflow } from '../../helpers/runWorkflow';
 
 let store: ContactHubStore;
 
-// NOTE: replaces nodes/shared/store.ts (owned by the store work) with a real SQLite store, so the
-// writer's ledger update runs whether or not that helper exists yet.
-jest.mock('../../../nodes/shared/store', () => ({ getStore: async () => store }), { virtual: true });
+// Replaces only getStore, so the test controls which real SQLite store the writer opens.
+jest.mock('../../../nodes/shared/store', () => ({
+  ...jest.requireActual('../../../nodes/shared/store'),
+  getStore: async () => store,
+}));
 
 const WRITER_TYPE = 'n8n-nodes-contact-hub.athenaWriter';
 
