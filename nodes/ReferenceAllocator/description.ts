@@ -50,9 +50,10 @@ const formatProperties: INodeProperties[] = [
     displayName: 'Force Code',
     name: 'forceCode',
     type: 'string',
-    default: '',
+    default: '={{ $json.submission.forceIdentifier }}',
     placeholder: '46',
-    description: 'Replaces {FORCE} in the pattern. Letters and digits only.',
+    description:
+      "Replaces {FORCE} in the pattern. Letters and digits only. By default the force identifier iHub sent with the submission; type your force's own code if your references use another.",
   },
   {
     displayName: 'Sequence Width',

@@ -77,6 +77,13 @@ describe('Reference Allocator allocate', () => {
     expect(again.json('Reference Allocator').map((item) => item.reference)).toEqual(['46/00002/25', '46/00001/25']);
   });
 
+  it('takes the force code from the submission', async () => {
+    const item = { submission: { ...(submission('sub-42').submission as IDataObject), forceIdentifier: 42 } };
+    const result = await run({ operation: 'allocate', pattern: KENT.pattern, resetPeriod: 'yearly' }, [item]);
+    expect(result.status).toBe('success');
+    expect(result.json('Reference Allocator')[0].reference).toBe('42/00001/25');
+  });
+
   it('writes to the configured field', async () => {
     const result = await run({ operation: 'allocate', ...KENT, outputField: 'forceReference' }, [submission('sub-1')]);
     expect(result.json('Reference Allocator')[0]).toMatchObject({ forceReference: '46/00001/25' });
