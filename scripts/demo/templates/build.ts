@@ -383,6 +383,9 @@ function emailTemplate(): TemplateWorkflow {
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [2 * X, MAIN_Y], 'received'));
   const switchedOff = canvas.add(
     // One condition per form type that goes to a person, starting from the API trigger's defaults.
+    // TODO: this If node does not mark the intake ledger `manual-handling` as the SOH Trigger does,
+    // so the reconciler re-drives such a submission into CHS once its threshold passes. The fix is
+    // form-type switches in the SOH Email Parser itself.
     ifAny(
       key,
       'Form type switched off?',
