@@ -1,15 +1,17 @@
 /**
  * Runs the benchmarks (`npm run bench`), each beside a baseline measured in the same run, and
  * writes one JSON result file under bench/results/. A run of every suite also updates
- * bench/results/latest.json and the tables in BENCHMARKS.md.
+ * bench/results/latest.json and the tables in BENCHMARKS.md. `--render FILE` only rewrites the
+ * tables in BENCHMARKS.md from a result file.
  *
- *   npm run bench -- [--only core,store,audit,n8n,queue] [--repeats 3] [--duration 8] [--clients 1,10,50]
+ *   npm run bench -- [--only core,store,audit,n8n,queue] [--repeats 3] [--duration 10] [--clients 1,10,50]
  *                    [--write-page] [--no-write-page]
+ *   npm run bench -- --render bench/results/latest.json
  *
  * Needs PostgreSQL on 127.0.0.1:5432 (store, audit, queue), Redis on 127.0.0.1:6379 (queue),
  * `npm run build` and the n8n install in the cache (n8n, queue). All traffic stays on 127.0.0.1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describeMachine, postgresStartTime } from './lib/machine';
@@ -42,7 +44,8 @@ export interface BenchOptions {
 }
 
 export const USAGE =
-  'Usage: npm run bench -- [--only core,store,audit,n8n,queue] [--repeats N] [--duration SECONDS] [--clients 1,10,50] [--write-page | --no-write-page]';
+  'Usage: npm run bench -- [--only core,store,audit,n8n,queue] [--repeats N] [--duration SECONDS] [--clients 1,10,50] [--write-page | --no-write-page], ' +
+  'or npm run bench -- --render RESULT_FILE';
 
 function positiveInteger(name: string, value: string | undefined): number {
   const number = Number(value);
@@ -173,6 +176,15 @@ export async function runBench(options: BenchOptions): Promise<{ run: BenchRun; 
 }
 
 async function main(): Promise<void> {
+  const renderIndex = process.argv.indexOf('--render');
+  if (renderIndex >= 0) {
+    const file = process.argv[renderIndex + 1];
+    if (!file) throw new Error(`--render needs a result file, e.g. bench/results/latest.json. ${USAGE}`);
+    writeResultsSection(join(ROOT, 'BENCHMARKS.md'), renderResults(JSON.parse(readFileSync(file, 'utf8')) as BenchRun));
+    console.log(`BENCHMARKS.md rewritten from ${file}`);
+    return;
+  }
+
   // The n8n harness kills the processes it started in an exit handler, which a bare SIGINT skips.
   // NOTE: an interrupted run still leaves its PostgreSQL schemas (`contact_hub_*_bench_*`,
   // `n8n_queue_*`), Redis keys and temporary folders behind, because cleanup runs in `finally` blocks.

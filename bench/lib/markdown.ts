@@ -22,6 +22,10 @@ function formatSpread(figure: FigureReport): string {
   return Number.isFinite(relativeSpread) ? `${Math.round(relativeSpread * 100)}%` : '–';
 }
 
+function formatCount(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : String(Math.round(value));
+}
+
 function withSpread(figure: FigureReport | undefined): string {
   if (!figure) return '–';
   return `${formatNumber(figure.summary.median)} (${formatSpread(figure)})`;
@@ -76,7 +80,7 @@ function loadTable(figures: FigureReport[]): string[] {
       .join('; ');
     lines.push(
       `| ${workflow} | ${clients} | ${withSpread(rps)} | ${withSpread(row.get('p50'))} | ${withSpread(row.get('p95'))} | ${withSpread(row.get('p99'))} | ` +
-        `${formatNumber(row.get('errors')?.summary.median)} (max ${formatNumber(row.get('errors')?.summary.max)}) | ${rps ? ratioCell(rps) : ''} | ${targets} |`,
+        `${formatCount(row.get('errors')?.summary.median)} (max ${formatCount(row.get('errors')?.summary.max)}) | ${rps ? ratioCell(rps) : ''} | ${targets} |`,
     );
   }
   return lines;
@@ -95,7 +99,7 @@ export function renderResults(run: BenchRun): string {
       `above ${machine.cpus}, other processes were competing for the CPUs during the run.`,
     '',
     'Each figure is the median of the repeats. "Spread" is (max − min) ÷ median of the repeats, and in the load tables it is the figure in brackets. ' +
-      'Errors are responses other than 201, connection errors and timeouts, summed over one load.',
+      'Errors are responses other than 201, connection errors and timeouts in one load: the median over the repeats and, in brackets, the largest.',
     '',
   ];
 

@@ -15,7 +15,7 @@ export interface LoadSettings {
   durationSeconds: number;
   /** Unrecorded load on each workflow before the first repeat. */
   warmupSeconds: number;
-  /** How long to wait for the CHS writes that follow each template load to finish, in seconds. */
+  /** Upper limit of the wait for the executions that follow each template load, in seconds. */
   drainTimeoutSeconds: number;
 }
 
@@ -32,7 +32,7 @@ export class ReferenceTracker {
 
   readonly duplicates: string[] = [];
 
-  /** Template responses with status 201; each must lead to one CHS incident. */
+  /** Template responses with status 201. Each one with a reference must lead to one CHS incident. */
   successes = 0;
 
   /** 201 responses without a reference (the "reference not allocated" branch), which create no CHS incident. */
@@ -75,7 +75,7 @@ export interface LoadContext {
   tracker: ReferenceTracker;
   /** Prefix of generated submission ids, unique to this run. */
   runTag: string;
-  /** Label for the workflow column, e.g. `template 1, 1 worker`; the default labels otherwise. */
+  /** Label for the workflow column, e.g. `template 1, 1 worker`, in place of the default labels. */
   workflowLabel?: (key: WorkflowKey) => string;
   /** Figure id segment for the workflow, `baseline` or `template` by default. */
   workflowId?: (key: WorkflowKey) => string;

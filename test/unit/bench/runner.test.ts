@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESULTS_END, RESULTS_START, writeResultsSection } from '../../../bench/lib/markdown';
+import { renderResults, RESULTS_END, RESULTS_START, writeResultsSection } from '../../../bench/lib/markdown';
 import { Recorder, reportFigures, type BenchRun } from '../../../bench/lib/results';
 import { median, quantile, summarise } from '../../../bench/lib/stats';
 import { parseArguments, runBench } from '../../../bench/run';
@@ -119,6 +119,40 @@ describe('bench page', () => {
     expect(text).toContain('Notes stay.');
     expect(text).toContain('new figures');
     expect(text).not.toContain('old figures');
+  });
+});
+
+describe('bench load table', () => {
+  test('load figures render per row', () => {
+    const recorder = new Recorder();
+    const load = (workflow: string, metric: 'rps' | 'p99' | 'errors') => ({ workflow, clients: 10, metric });
+    const spec = { suite: 'n8n', group: 'n8n', better: 'higher' } as const;
+    recorder.record({ ...spec, id: 'b.rps', label: 'b rps', unit: 'req/s', load: load('baseline', 'rps') }, 20);
+    recorder.record({ ...spec, id: 't.rps', label: 't rps', unit: 'req/s', baselineId: 'b.rps', target: { kind: 'ratio-of-baseline', min: 0.5 }, load: load('template', 'rps') }, 5);
+    recorder.record({ ...spec, id: 't.p99', label: 't p99', unit: 'ms', better: 'lower', target: { kind: 'at-most', max: 250 }, load: load('template', 'p99') }, Number.NaN);
+    recorder.record({ ...spec, id: 't.errors', label: 't errors', unit: 'count', better: 'lower', load: load('template', 'errors') }, 3);
+    const run: BenchRun = {
+      startedAt: '2026-12-04T21:00:00.000Z',
+      finishedAt: '2026-12-04T21:10:00.000Z',
+      command: 'npm run bench',
+      repeats: 1,
+      suites: ['n8n'],
+      machine: { cpus: 2, cpuModel: 'test CPU', memoryGiB: 4, os: 'Linux', node: 'v24', n8n: '2.41.1', loadAverage: { start: 1, end: 1 } },
+      settings: {},
+      checks: [{ suite: 'n8n', name: 'references unique', passed: false, detail: '2 repeated' }],
+      failures: [],
+      figures: reportFigures(recorder.list()),
+    };
+    const text = renderResults(run);
+    const templateRow = text.split('\n').find((line) => line.startsWith('| template | 10 |'));
+
+    expect(templateRow).toBeDefined();
+    expect(templateRow).toContain('| 5.00 (0%) |');
+    expect(templateRow).toContain('| 3 (max 3) |');
+    expect(templateRow).toContain('0.25×');
+    expect(templateRow).toContain('rps ≥ 50% of baseline: **missed**');
+    expect(templateRow).toContain('p99 ≤ 250: **missed**');
+    expect(text).toContain('| n8n | references unique | **failed** | 2 repeated |');
   });
 });
 
