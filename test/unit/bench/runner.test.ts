@@ -1,6 +1,7 @@
 /**
  * The benchmark runner with a tiny configuration: argument parsing, statistics, the result file
- * and the generated page. Nothing here asserts speed; the figures only have to exist and be positive.
+ * and the generated page. Nothing here asserts speed, and the figures only have to exist and be
+ * positive.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
