@@ -7,8 +7,9 @@ import {
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
-import { receiveSubmission, type IntakeOutcome } from '../../core/sdm';
+import { receiveSubmission, routeContact, type IntakeOutcome } from '../../core/sdm';
 import type { ContactHubStore } from '../../core/store/types';
+import { formTypeProperties, readRoutingSettings } from '../shared/formTypes';
 import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { describeAttachments, isJsonAttachment, readEmailHeaders, type EmailHeaders } from './attachments';
 
@@ -38,11 +39,12 @@ export class SohEmailParser implements INodeType {
     properties: [
       {
         displayName:
-          'Connect an Email Trigger (IMAP) with "Download Attachments" on. Each JSON attachment becomes one submission; emails without one go to Could Not Use with the message ID.',
+          'Connect an Email Trigger (IMAP) with "Download Attachments" on. Each JSON attachment becomes one submission. Emails without one, and form types switched off below, go to Could Not Use with the reason and the message ID.',
         name: 'notice',
         type: 'notice',
         default: '',
       },
+      ...formTypeProperties('Submissions', 'Could Not Use'),
     ],
   };
 
@@ -60,6 +62,12 @@ export class SohEmailParser implements INodeType {
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
       const item = items[itemIndex];
       const headers = readEmailHeaders(item.json ?? {});
+      const routing = readRoutingSettings(
+        this.getNodeParameter('formTypes', itemIndex, {}) as IDataObject,
+        this.getNodeParameter('extraFormTypes', itemIndex, {}) as { formType?: [] },
+        this.getNodeParameter('unknownFormTypes', itemIndex, 'manual') as string,
+        {},
+      );
       const pairedItem = { item: itemIndex };
       const couldNotUse = (code: string, reason: string, attachment: string | null, extra: IDataObject = {}) =>
         unusable.push({ json: unusableEmail(code, reason, headers, attachment, extra), pairedItem });
@@ -84,14 +92,27 @@ export class SohEmailParser implements INodeType {
           couldNotUse('attachment-unreadable', `The attachment ${fileName} could not be read: ${(error as Error).message}. Check the email by hand.`, fileName);
           continue;
         }
-        const outcome: IntakeOutcome = await receiveSubmission(openStore, body, { source: 'email' });
+        const outcome: IntakeOutcome = await receiveSubmission(openStore, body, { source: 'email', extraFormTypes: routing.extraFormTypes });
         const meta = { messageId: headers.messageId, attachment: fileName };
 
         switch (outcome.kind) {
-          case 'accepted':
-            this.logger.info('SOH Email Parser stored a submission from an email', { ...meta, submissionId: outcome.contact.submission.id });
-            submissions.push({ json: { ...outcome.contact, email: { ...headers, attachment: fileName } } as unknown as IDataObject, pairedItem });
+          case 'accepted': {
+            const submissionId = outcome.contact.submission.id;
+            this.logger.info('SOH Email Parser stored a submission from an email', { ...meta, submissionId });
+            const manualHandling = routeContact(outcome.contact, routing);
+            if (!manualHandling) {
+              submissions.push({ json: { ...outcome.contact, email: { ...headers, attachment: fileName } } as unknown as IDataObject, pairedItem });
+              break;
+            }
+            // As on the API path, the ledger records the decision so the reconciler leaves the submission to a person.
+            try {
+              await store!.intake.markState(submissionId, 'manual-handling', { manualReason: manualHandling.reason });
+            } catch (error) {
+              this.logger.error('SOH Email Parser could not record manual handling in the intake ledger', { ...meta, submissionId, error: (error as Error).message });
+            }
+            couldNotUse(manualHandling.code, manualHandling.reason, fileName, { submissionId, formType: outcome.contact.formType });
             break;
+          }
           case 'duplicate':
             this.logger.info('SOH Email Parser skipped a submission already received', { ...meta, submissionId: outcome.entry.submissionId });
             couldNotUse(

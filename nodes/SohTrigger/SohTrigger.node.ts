@@ -21,7 +21,8 @@ import type { ContactHubStore, IntakeResponse } from '../../core/store/types';
 import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { checkRequest } from './auth';
 import { WEBHOOK_PATH, properties, triggerPanel } from './description';
-import { readAuthSettings, readRoutingSettings, type ResponseMode } from './settings';
+import { readRoutingSettings } from '../shared/formTypes';
+import { readAuthSettings, type ResponseMode } from './settings';
 
 const JSON_API_TYPE = 'application/vnd.api+json';
 

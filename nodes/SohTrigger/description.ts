@@ -1,23 +1,10 @@
 /** The SOH Trigger's parameters and trigger panel text; the node class contains the rest of its description. */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { FORM_TYPES } from '../../core/sdm';
+import { formTypeProperties } from '../shared/formTypes';
 
 /** The webhook path. The production URL is `/webhook/<webhookId>/incidents`; templates carry a fixed webhookId. */
 export const WEBHOOK_PATH = 'incidents';
 
-// The switches and their defaults come from the form type catalogue, so the linter cannot see them.
-/* eslint-disable n8n-nodes-base/node-param-default-missing, n8n-nodes-base/node-param-default-wrong-for-collection */
-const formTypeSwitches: INodeProperties[] = FORM_TYPES.map((formType) => ({
-  displayName: `${formType.en} (${formType.code})`,
-  name: formType.code,
-  type: 'boolean',
-  default: formType.enabledByDefault,
-  description: formType.codeKnown
-    ? `Whether ${formType.en.toLowerCase()} submissions go to the Accepted output. Off sends them to Manual Handling.`
-    : `Whether ${formType.en.toLowerCase()} submissions go to the Accepted output. The category code ${formType.code} is a placeholder: check the code iHub sends for this service and add it under Additional Form Types if it differs.`,
-}));
-
-const defaultSwitches = Object.fromEntries(FORM_TYPES.map((formType) => [formType.code, formType.enabledByDefault]));
 
 export const properties: INodeProperties[] = [
   {
@@ -53,47 +40,7 @@ export const properties: INodeProperties[] = [
     default: '',
     displayOptions: { show: { responseMode: ['afterReference'] } },
   },
-  {
-    displayName: 'Form Types',
-    name: 'formTypes',
-    type: 'collection',
-    placeholder: 'Add Form Type',
-    default: defaultSwitches,
-    description: 'Switched-on form types go to the Accepted output; switched-off ones go to Manual Handling with the reason',
-    options: formTypeSwitches,
-  },
-  /* eslint-enable n8n-nodes-base/node-param-default-missing, n8n-nodes-base/node-param-default-wrong-for-collection */
-  {
-    displayName: 'Additional Form Types',
-    name: 'extraFormTypes',
-    type: 'fixedCollection',
-    placeholder: 'Add Form Type',
-    typeOptions: { multipleValues: true },
-    default: {},
-    description: 'Form types iHub sends that are not in the list above, or the real code of a form type whose code is a placeholder',
-    options: [
-      {
-        displayName: 'Form Type',
-        name: 'formType',
-        values: [
-          { displayName: 'Category Code', name: 'code', type: 'string', default: '', required: true, placeholder: 'NOISE', description: 'The submission category iHub sends' },
-          { displayName: 'Label', name: 'label', type: 'string', default: '', placeholder: 'Noise nuisance', description: 'The name operators see' },
-          { displayName: 'Send to Accepted Output', name: 'enabled', type: 'boolean', default: true, description: 'Whether these submissions go to the Accepted output' },
-        ],
-      },
-    ],
-  },
-  {
-    displayName: 'Unknown Form Types',
-    name: 'unknownFormTypes',
-    type: 'options',
-    options: [
-      { name: 'Send to Manual Handling', value: 'manual' },
-      { name: 'Send to Accepted Output', value: 'main' },
-    ],
-    default: 'manual',
-    description: 'Where a submission goes when its form type is in neither list. It is stored either way.',
-  },
+  ...formTypeProperties('Accepted', 'Manual Handling'),
   {
     displayName: 'Options',
     name: 'options',

@@ -1,43 +1,8 @@
-/** Reads the SOH Trigger's parameters and credential into plain settings. */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import { FORM_TYPES, type FormType, type RoutingSettings } from '../../core/sdm';
+/** Reads the SOH Trigger's credential into plain settings. */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, type SohAuthSettings } from './auth';
 
 export type ResponseMode = 'immediately' | 'afterReference';
-
-interface ExtraFormTypeValue {
-  code?: string;
-  label?: string;
-  enabled?: boolean;
-}
-
-/** Builds the routing settings from the Form Types switches, the additional form types and the options. */
-export function readRoutingSettings(
-  switches: IDataObject,
-  extra: { formType?: ExtraFormTypeValue[] },
-  unknownFormTypes: string,
-  options: IDataObject,
-): RoutingSettings {
-  const enabled = new Set<string>();
-  for (const formType of FORM_TYPES) {
-    const value = switches[formType.code];
-    if (typeof value === 'boolean' ? value : formType.enabledByDefault) enabled.add(formType.code.toUpperCase());
-  }
-  const extraFormTypes: FormType[] = [];
-  for (const entry of extra.formType ?? []) {
-    const code = (entry.code ?? '').trim().toUpperCase();
-    if (!code) continue;
-    extraFormTypes.push({ code, en: entry.label?.trim() || code, codeKnown: false, enabledByDefault: entry.enabled !== false });
-    if (entry.enabled === false) enabled.delete(code);
-    else enabled.add(code);
-  }
-  return {
-    enabledFormTypes: enabled,
-    unknownFormTypes: unknownFormTypes === 'main' ? 'main' : 'manual',
-    driftedSubmissions: options.driftedSubmissions === 'manual' ? 'manual' : 'main',
-    extraFormTypes,
-  };
-}
 
 function text(value: unknown, fallback = ''): string {
   return typeof value === 'string' && value !== '' ? value : fallback;

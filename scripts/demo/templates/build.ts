@@ -5,12 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FORM_TYPES } from '../../../core/sdm';
 import {
   auditAppend,
   CONTACT_CENTRE_ADDRESS,
   dataTableInsert,
-  describeManualHandling,
   emailContactCentre,
   equals,
   ifAny,
@@ -381,18 +379,6 @@ function emailTemplate(): TemplateWorkflow {
   );
   const parser = canvas.add(node(key, 'Read SDM attachments', `${PACKAGE}.sohEmailParser`, 1, [X, MAIN_Y], {}));
   const received = canvas.add(auditAppend(key, 'Audit: submission received', [2 * X, MAIN_Y], 'received'));
-  const switchedOff = canvas.add(
-    // One condition per form type that goes to a person, starting from the API trigger's defaults.
-    // TODO: this If node does not mark the intake ledger `manual-handling` as the SOH Trigger does,
-    // so the reconciler re-drives such a submission into CHS once its threshold passes. The fix is
-    // form-type switches in the SOH Email Parser itself.
-    ifAny(
-      key,
-      'Form type switched off?',
-      [3 * X, MAIN_Y],
-      FORM_TYPES.filter((formType) => !formType.enabledByDefault).map((formType) => equals('={{ $json.formType }}', formType.code)),
-    ),
-  );
   const allocate = canvas.add(
     writer(key, 'Allocate force reference', 'referenceAllocator', [4 * X, MAIN_Y], {
       operation: 'allocate',
@@ -414,8 +400,7 @@ function emailTemplate(): TemplateWorkflow {
   );
   canvas.connect(trigger, parser);
   canvas.connect(parser, received, 0);
-  canvas.connect(received, switchedOff);
-  canvas.connect(switchedOff, allocate, 1);
+  canvas.connect(received, allocate);
   canvas.connect(allocate, allocateFailed);
   canvas.connect(allocateFailed, allocated, 1);
   canvas.connect(allocated, chs);
@@ -428,20 +413,10 @@ function emailTemplate(): TemplateWorkflow {
     node(key, 'Email could not be used', 'n8n-nodes-base.set', 3.4, [2 * X, BRANCH_Y + 200], {
       mode: 'raw',
       jsonOutput:
-        "={{ { submission: { id: $json.submissionId ?? '' }, source: 'email', email: { messageId: $json.messageId, subject: $json.subject, attachment: $json.attachment }, " +
+        "={{ { submission: { id: $json.submissionId ?? '' }, formType: $json.formType ?? '', source: 'email', email: { messageId: $json.messageId, subject: $json.subject, attachment: $json.attachment }, " +
         'manualHandling: { code: $json.code, reason: $json.reason, at: $json.at } } }}',
       options: {},
     }),
-  );
-  const formTypeOff = canvas.add(
-    describeManualHandling(
-      key,
-      'Form type is switched off',
-      [3 * X, BRANCH_Y],
-      'Audit: submission received',
-      'form-type-disabled',
-      "'Form type ' + $json.formType + ' is switched off for the email path in \\'Form type switched off?\\'. Handle the submission by hand.'",
-    ),
   );
   const referenceNotAllocated = describeFailure(
     canvas,
@@ -462,8 +437,6 @@ function emailTemplate(): TemplateWorkflow {
   canvas.connect(alreadyReceived, nothingToDo, 0);
   canvas.connect(alreadyReceived, unusable, 1);
   canvas.connect(unusable, manual);
-  canvas.connect(switchedOff, formTypeOff, 0);
-  canvas.connect(formTypeOff, manual);
   canvas.connect(allocateFailed, referenceNotAllocated, 0);
   canvas.connect(referenceNotAllocated, manual);
   canvas.connect(chsFailed, chsNotWritten, 0);
@@ -479,7 +452,7 @@ function emailTemplate(): TemplateWorkflow {
       'When the Standard API keeps failing, iHub emails the submission with the SDM JSON attached. ' +
       'The **Email Trigger (IMAP)** reads new mail from the inbox and marks it as read; *Read SDM attachments* turns each SDM or raw SOH attachment into one submission and ' +
       'records it in the same intake ledger as the API path, so a submission that arrives both ways is handled once (*Already received?*). ' +
-      'An email without a usable attachment goes to manual handling with its message id.\n\n' +
+      'An email without a usable attachment, or a form type switched off, goes to manual handling with its message id and the reason.\n\n' +
       'Configure: an **IMAP** credential for the inbox iHub writes to, and a **Contact Hub Store** credential.',
     6,
   );
@@ -490,8 +463,8 @@ function emailTemplate(): TemplateWorkflow {
     7,
     380,
     '## 2. Form types, then the same path as the API\n' +
-      '**Form types**: *Form type switched off?* sends the form types listed in its conditions to manual handling (to start with, the types the API trigger has off by default). ' +
-      'Add a condition to switch a form type off for email, delete one to switch it back on. Keep it in step with the *Form Types* switches of the API trigger.\n\n' +
+      '**Form types**: open *Read SDM attachments* and switch form types on or off under *Form Types*, as on the API trigger. ' +
+      'A switched-off or unknown type leaves on *Could Not Use* and goes to manual handling with the reason; keep the switches in step with the API trigger.\n\n' +
       'Then the force reference is allocated, the CHS incident is created and every step is written to the audit log, as in the *iHub Standard API to CHS* template. ' +
       'A failed write carries an `error` field and goes to manual handling with the reason. ' +
       'Nobody waits for an answer by email, so the reference reaches the person reporting through CHS.\n\n' +

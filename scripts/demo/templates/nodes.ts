@@ -120,21 +120,6 @@ export function auditAppend(templateKey: string, name: string, position: [number
   return node(templateKey, name, `${PACKAGE}.auditLogger`, 1, position, parameters);
 }
 
-/** Set node that turns a failed or diverted item back into the contact item with a `manualHandling` record. */
-export function describeManualHandling(
-  templateKey: string,
-  name: string,
-  position: [number, number],
-  contactNode: string,
-  code: string,
-  reasonExpression: string,
-): TemplateNode {
-  const json =
-    `={{ Object.assign({}, $('${contactNode}').item.json, { manualHandling: { code: '${code}', ` +
-    `reason: ${reasonExpression}, at: $now.toUTC().toISO() } }) }}`;
-  return node(templateKey, name, 'n8n-nodes-base.set', 3.4, position, { mode: 'raw', jsonOutput: json, options: {} });
-}
-
 export function manualHandlingRow(templateKey: string, name: string, position: [number, number], workflowLabel: string): TemplateNode {
   const value: Record<string, string> = {
     submissionId: "={{ $json.submission?.id ?? $json.submissionId ?? '' }}",

@@ -37,6 +37,8 @@ async function run(items: INodeExecutionData[], options: { continueOnFail?: bool
     getInputData: () => items,
     getNode: () => ({ name: 'SOH Email Parser', type: 'n8n-nodes-contact-hub.sohEmailParser', typeVersion: 1, parameters: {} }),
     continueOnFail: () => options.continueOnFail ?? false,
+    // No parameters are set, so every form-type switch keeps its default.
+    getNodeParameter: (_name: string, _itemIndex: number, fallback: unknown) => fallback,
     getCredentials: async () => ({ storeType: 'sqlite', sqlitePath: options.sqlitePath ?? storePath }),
     helpers: {
       getBinaryDataBuffer: async (itemIndex: number, key: string) => Buffer.from(items[itemIndex].binary![key].data, 'base64'),

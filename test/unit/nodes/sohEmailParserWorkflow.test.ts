@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { openStore } from '../../../core/store';
 import { closeAllStores } from '../../../nodes/shared/store';
 import { SohEmailParser } from '../../../nodes/SohEmailParser/SohEmailParser.node';
 import { runWorkflow, type WorkflowJson } from '../../helpers/runWorkflow';
@@ -38,9 +39,10 @@ const workflow: WorkflowJson = {
   },
 };
 
-function run(items: INodeExecutionData[]) {
+function run(items: INodeExecutionData[], parserParameters: INodeParameters = {}) {
+  const nodes = workflow.nodes.map((node) => (node.name === 'SOH Email Parser' ? { ...node, parameters: parserParameters } : node));
   return runWorkflow({
-    workflow,
+    workflow: { ...workflow, nodes },
     packageDirs: [],
     extraNodeTypes: { 'n8n-nodes-contact-hub.sohEmailParser': new SohEmailParser() },
     credentials: { contactHubStoreApi: { storeType: 'sqlite', sqlitePath: join(folder, 'store.db') } },
@@ -64,5 +66,24 @@ describe('SOH Email Parser in the execution engine', () => {
     const result = await run([fixtureJson('email/ihub-email-sdm-and-pdf.json') as INodeExecutionData]);
     expect(result.nodeExecutionOrder).not.toContain('Submissions');
     expect(result.json('Could not use')[0]).toMatchObject({ code: 'already-received', messageId: '<ihub-20250208-134109-a9e3d7c5@ihub.example.org>' });
+  });
+
+  test('switched-off form type goes to a person', async () => {
+    const email = fixtureJson('email/ihub-email-sdm-and-pdf.json') as INodeExecutionData;
+    const result = await run([email], { formTypes: { OCR: false } });
+    expect(result.nodeExecutionOrder).not.toContain('Submissions');
+    const [diverted] = result.json('Could not use');
+    expect(diverted).toMatchObject({ code: 'form-type-disabled', submissionId: 'a9e3d7c5-1b2f-4e6a-9d08-7c4b2a1f3e88', formType: 'OCR' });
+    expect(diverted.reason).toMatch(/OCR/);
+
+    await closeAllStores();
+    const store = await openStore({ type: 'sqlite', path: join(folder, 'store.db') });
+    try {
+      const entry = await store.intake.get('a9e3d7c5-1b2f-4e6a-9d08-7c4b2a1f3e88');
+      expect(entry?.state).toBe('manual-handling');
+      expect(entry?.manualReason).toBe(diverted.reason);
+    } finally {
+      await store.close();
+    }
   });
 });
