@@ -332,8 +332,11 @@ export class N8nInstance {
 
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const workflow = await this.publicApi<{ triggerCount?: number }>('GET', route);
-      if ((workflow.triggerCount ?? 0) > 0) return;
+      // A re-publish keeps the earlier version's triggers registered, so the trigger count alone
+      // cannot tell that the new version is live: the active version must be the saved one too.
+      const workflow = await this.publicApi<{ triggerCount?: number; versionId?: string; activeVersionId?: string | null }>('GET', route);
+      const newestIsActive = workflow.versionId === undefined || workflow.activeVersionId === workflow.versionId;
+      if ((workflow.triggerCount ?? 0) > 0 && newestIsActive) return;
 
       const activationError = await this.rest<{ error?: string } | null>('GET', `/active-workflows/error/${encodeURIComponent(workflowId)}`);
       if (activationError?.error) throw new Error(`Publishing workflow ${workflowId} failed: ${activationError.error}`);
