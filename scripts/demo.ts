@@ -44,16 +44,44 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+const PORT_LABELS: Record<keyof typeof PORTS, { label: string; variable: string }> = {
+  n8n: { label: 'n8n', variable: 'N8N_PORT' },
+  chs: { label: 'the CHS simulator', variable: 'CHS_PORT' },
+  athena: { label: 'the Athena simulator', variable: 'ATHENA_PORT' },
+};
+
+/** Stops a second demo in this clone: it would clear `.run/`, the running demo's data. */
+function checkNoDemoRunning(): void {
+  let state: DemoState;
+  try {
+    state = JSON.parse(readFileSync(DEMO_STATE_FILE, 'utf8')) as DemoState;
+  } catch {
+    return;
+  }
+  if (state.pid === undefined || state.pid === process.pid) return;
+  try {
+    process.kill(state.pid, 0);
+  } catch {
+    return;
+  }
+  fail(
+    `a demo started from this clone is still running (process ${state.pid})`,
+    `a second start would clear ${path.relative(ROOT, RUN_DIR)}/, which holds the running demo's store and n8n data`,
+    'use the running demo, or stop it with Ctrl+C in its terminal first; for a second demo beside it, use a second clone with other ports',
+  );
+}
+
 async function checkPorts(): Promise<void> {
-  for (const [name, port] of Object.entries(PORTS)) {
-    if (!(await portIsFree(port))) {
-      const variable = name === 'n8n' ? 'N8N_PORT' : `${name.toUpperCase()}_PORT`;
-      fail(
-        `port ${port} on 127.0.0.1 (for ${name}) is already in use`,
-        'another program, or an earlier `npm start` that is still running, listens on it',
-        `stop that program (find it with \`ss -ltnp | grep :${port}\`), or choose another port: ${variable}=<port> npm start`,
-      );
-    }
+  const taken: string[] = [];
+  for (const [name, port] of Object.entries(PORTS) as Array<[keyof typeof PORTS, number]>) {
+    if (!(await portIsFree(port))) taken.push(`${port} (for ${PORT_LABELS[name].label}; choose another with ${PORT_LABELS[name].variable}=<port>)`);
+  }
+  if (taken.length > 0) {
+    fail(
+      `port${taken.length > 1 ? 's' : ''} on 127.0.0.1 already in use: ${taken.join(', ')}`,
+      'another program, or an earlier `npm start` that is still running, listens on it',
+      'stop that program (find it with `ss -ltnp`), or start with the variables named above, e.g. N8N_PORT=5690 npm start',
+    );
   }
 }
 
@@ -112,6 +140,7 @@ async function printAuditTrail(environment: ContactHubEnvironment, submissionId:
 async function main(): Promise<void> {
   process.stdout.write('Contact Hub demo: a real n8n with the Contact Hub nodes, simulated CHS and Athena, and a sample submission.\n');
 
+  checkNoDemoRunning();
   step(`Checking ports ${PORTS.n8n} (n8n), ${PORTS.chs} (CHS) and ${PORTS.athena} (Athena) on 127.0.0.1`);
   await checkPorts();
 
@@ -153,6 +182,7 @@ async function main(): Promise<void> {
     webhookUrl: deployment.webhookUrls.apiToChsAndAthena,
     soh: deployment.soh,
     n8nUrl: n8n.baseUrl,
+    pid: process.pid,
   };
   writeFileSync(DEMO_STATE_FILE, JSON.stringify(state, null, 2));
 

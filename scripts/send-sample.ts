@@ -22,6 +22,8 @@ export interface DemoState {
   webhookUrl: string;
   soh: { clientId: string; clientSecret: string };
   n8nUrl: string;
+  /** Process id of the `npm start` that wrote this file, so a second start can tell it is still running. */
+  pid?: number;
 }
 
 async function main(): Promise<void> {
@@ -35,7 +37,12 @@ async function main(): Promise<void> {
   if (!existsSync(file)) throw new Error(`Sample file ${file} not found; give the path of an SDM JSON document.`);
 
   const state = JSON.parse(readFileSync(DEMO_STATE_FILE, 'utf8')) as DemoState;
-  const document = JSON.parse(readFileSync(file, 'utf8'));
+  let document;
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path.relative(process.cwd(), file)} is not valid JSON (${(error as Error).message}); give the path of an SDM JSON document.`);
+  }
   const submission = (document.included ?? []).find((entry: { type?: string }) => entry.type === 'submission');
   if (newId && submission?.attributes) submission.attributes.submissionId = randomUUID();
 

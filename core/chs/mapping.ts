@@ -81,7 +81,9 @@ export function formatAddress(address: ContactAddress | undefined): string | und
   );
   if (parts.length === 0) return address.description?.trim() || undefined;
   const text = parts.join(', ');
-  return address.description ? `${text} (${address.description.trim()})` : text;
+  const description = address.description?.trim();
+  // Raw SOH forms often repeat the address as its description; say it once.
+  return description && !text.includes(description) ? `${text} (${description})` : text;
 }
 
 function incidentAddress(contact: CanonicalContact): ContactAddress | undefined {

@@ -120,7 +120,11 @@ const MAX_SCHEMA_ERRORS = 20;
 function schemaErrors(issues: readonly SchemaIssue[]): ParseResult {
   const errors = issues.slice(0, MAX_SCHEMA_ERRORS).map((issue) => {
     const pointer = toJsonPointer(issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)));
-    return jsonApiError(422, 'invalid-document', 'Invalid document', `The value at ${pointer || '/'} is invalid: ${issue.message}.`, {
+    const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+    const detail = missing
+      ? `The value at ${pointer || '/'} is missing; ${issue.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'a $1 is required there')}.`
+      : `The value at ${pointer || '/'} is invalid: ${issue.message}.`;
+    return jsonApiError(422, 'invalid-document', 'Invalid document', detail, {
       pointer,
       meta: { issue: issue.code },
     });

@@ -39,6 +39,14 @@ describe('CHS mapping', () => {
     expect(narrative).toContain('- Bicycle: Kestrel Cycles Ridgeway 27, Green, frame WTU218C4410J');
   });
 
+  it('address description is said once', () => {
+    const contact = contactFromFixture('ocr-bicycle-theft');
+    contact.incident.location = { street: 'Cedar Road', buildingNumber: '31', town: 'Leicester', description: '31 Cedar Road, Leicester' };
+    expect(buildNarrative(contact)).toContain('Where: 31 Cedar Road, Leicester.');
+    contact.incident.location.description = 'Behind the garages';
+    expect(buildNarrative(contact)).toContain('Where: 31 Cedar Road, Leicester (Behind the garages).');
+  });
+
   it('narrative warns about drift and lists attachments', () => {
     const contact = contactFromFixture('ocr-bicycle-theft');
     contact.drift = { needsReview: true, findings: [{ kind: 'unknown-attribute', pointer: '/data/attributes/shoeSize', detail: 'unknown' }] };

@@ -28,6 +28,11 @@ describe('hostile bodies', () => {
     expectRejected(parse(body), 400, 'invalid-json');
   });
 
+  test('missing field says missing', () => {
+    const errors = expectRejected(parse(JSON.stringify({ data: { type: 'incident' } })), 422, 'invalid-document', '/data/id');
+    expect(errors![0].detail).toBe('The value at /data/id is missing; a string is required there.');
+  });
+
   test('empty body', () => {
     expectRejected(parse(''), 400, 'empty-body');
     expectRejected(parse(Buffer.from('   \n')), 400, 'empty-body');
