@@ -318,8 +318,9 @@ describe('operator review', () => {
     const [incident] = await chsIncidents(submissionId);
     expect(incident).toBeDefined();
 
+    const reference = (incident.externalReferences as Array<{ system: string; value: string }>).find((ref) => ref.system === 'force-reference')!.value;
     const form = new FormData();
-    const values = ['42/00001/26', String(incident.id), 'Not a crime', 'Civil dispute over a shift swap; advice given by phone.', '', 'Do not deploy', 'Alex Example', 'PC 4242'];
+    const values = [reference, String(incident.id), 'Not a crime', 'Civil dispute over a shift swap; advice given by phone.', '', 'Do not deploy', 'Alex Example', 'PC 4242'];
     values.forEach((value, index) => form.append(`field-${index}`, value));
     const response = await fetch(`${environment.n8n.baseUrl}/form/${WEBHOOK_IDS.operatorReview}`, { method: 'POST', body: form });
 
@@ -328,6 +329,26 @@ describe('operator review', () => {
     const [updated] = await chsIncidents(submissionId);
     expect(JSON.stringify(updated)).toContain('Civil dispute over a shift swap');
     await expectVerifiedTrail(submissionId, ['operator-decision']);
+  });
+
+  test('reference of another incident is refused', async () => {
+    const workflowId = environment.deployment.workflows.operatorReview!.id;
+    const before = await executionCount(workflowId);
+    const { submissionId } = fixture('ocr-bicycle-theft.json');
+    const [incident] = await chsIncidents(submissionId);
+
+    const form = new FormData();
+    const values = ['42/77777/26', String(incident.id), 'Crime', 'Bicycle theft; CCTV requested.', '', 'Deploy', 'Sam Example', 'PC 4343'];
+    values.forEach((value, index) => form.append(`field-${index}`, value));
+    const response = await fetch(`${environment.n8n.baseUrl}/form/${WEBHOOK_IDS.operatorReview}`, { method: 'POST', body: form });
+
+    expect(response.status).toBeLessThan(300);
+    await waitForExecutions(workflowId, before + 1);
+    const row = (await manualHandlingRows()).find((candidate) => candidate.reference === '42/77777/26');
+    expect(row?.code).toBe('chs-update-failed');
+    expect(row?.reason).toMatch(/belongs to force reference 42\/\d{5}\/\d{2}, not the one on the form/);
+    const [unchanged] = await chsIncidents(submissionId);
+    expect(JSON.stringify(unchanged)).not.toContain('CCTV requested');
   });
 
   test('unknown incident goes to a person', async () => {

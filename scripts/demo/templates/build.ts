@@ -537,7 +537,15 @@ function operatorReviewTemplate(): TemplateWorkflow {
       incidentId: '={{ $json.incidentId.trim() }}',
     }),
   );
-  const readFailed = canvas.add(ifFailed(key, 'Incident not read?', [2 * X, MAIN_Y]));
+  // The reference on the form must be the incident's own, so a mistyped incident ID cannot put a
+  // decision on another person's incident or into another reference's audit trail.
+  const incidentReference = "(($json.chs?.incident?.externalReferences ?? []).find(ref => ref.system === 'force-reference')?.value ?? '')";
+  const readFailed = canvas.add(
+    ifAny(key, 'Incident not read?', [2 * X, MAIN_Y], [
+      { leftValue: '={{ $json.error }}', rightValue: '', operator: { type: 'object', operation: 'exists', singleValue: true } },
+      { leftValue: `={{ ${incidentReference} }}`, rightValue: `={{ ${formValue('reference')}.trim() }}`, operator: { type: 'string', operation: 'notEquals' } },
+    ]),
+  );
   const submissionIdOfIncident =
     `($('Read CHS incident').item.json.chs.incident.externalReferences.find(ref => ref.system === 'soh-submission')?.value ?? ${formValue('reference')})`;
   const update = canvas.add(
@@ -570,7 +578,8 @@ function operatorReviewTemplate(): TemplateWorkflow {
       jsonOutput:
         `={{ { submissionId: '', reference: ${formValue('reference')}, manualHandling: { code: 'chs-update-failed', ` +
         `reason: 'The operator decision on incident ' + ${formValue('incidentId')} + ' (' + ${formValue('decision')} + ': ' + ${formValue('rationale')} + ') ` +
-        `could not be written to CHS: ' + ${ERROR_TEXT} + '. Record it in CHS by hand.', at: $now.toUTC().toISO() } } }}`,
+        `could not be written to CHS: ' + ($json.error ? ${ERROR_TEXT} : 'the incident belongs to force reference ' + (${incidentReference} || 'none') + ', not the one on the form') + '. ` +
+        `Check the incident ID and reference, and record the decision in CHS by hand.', at: $now.toUTC().toISO() } } }}`,
       options: {},
     }),
   );
