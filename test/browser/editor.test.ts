@@ -414,7 +414,8 @@ describeInBrowser('n8n editor in Chromium', () => {
       const defaultPattern = await pattern.inputValue();
       expect(defaultPattern).toBe('{FORCE}/{SEQ}/{YY}');
       await pattern.fill('');
-      await ndv.locator('[data-test-id="parameter-input-forceCode"] input').first().click();
+      // Moving to another field makes the panel check the emptied pattern.
+      await ndv.locator('[data-test-id="parameter-input-sequenceWidth"] input').first().click();
       await parameterItem(ndv, 'pattern').locator('[data-test-id="parameter-issues"]').hover();
       await page.getByText('Parameter "Pattern" is required.').waitFor({ state: 'visible' });
       await saveScreenshot(page, 'settings-referenceAllocator-missing-pattern');
