@@ -1,5 +1,5 @@
 /** Field readers shared by the SDM and raw SOH normalisers. Each records drift instead of dropping a value. */
-import type { ContactAddress, ContactTime } from '../contact/types';
+import type { ContactAddress, ContactIncident, ContactTime } from '../contact/types';
 import { looksLikeCode } from './codes';
 import { jsonApiError, type JsonApiError } from './errors';
 import type { DriftCollector } from './drift';
@@ -156,4 +156,28 @@ export function readAddress(ctx: FieldContext, attributes: Record<string, unknow
     firstText(ctx, attributes, path, ['fullAddress', 'addressDescription', 'locationDetails', 'mapLocationAdditionalDetails', 'locationDescription']),
   );
   return address;
+}
+
+/**
+ * Reads the incident facts that the SDM incident and the raw SOH `incidentDetails` section name
+ * alike, from `exactTimeKnown` to `modusOperandi`, into `incident`. Description and times differ
+ * between the two shapes, so their readers take those themselves.
+ */
+export function readIncidentFacts(ctx: FieldContext, source: Record<string, unknown>, at: (name: string) => Path, incident: ContactIncident): void {
+  const assign = <K extends keyof ContactIncident>(key: K, value: ContactIncident[K] | undefined): void => {
+    if (value !== undefined) incident[key] = value;
+  };
+  assign('exactTimeKnown', readBoolean(ctx, source.incidentExactTimeKnown, at('incidentExactTimeKnown')));
+  const approximate = [source.incidentDateTimeDescription, source.incidentApproximateDate, source.incidentApproximateTime]
+    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+    .join(' ');
+  assign('approximateTimeText', approximate || undefined);
+  assign('stillHappening', readBoolean(ctx, source.incidentStillHappening, at('incidentStillHappening')));
+  assign('onPublicTransport', readBoolean(ctx, source.incidentOnPublicTransport, at('incidentOnPublicTransport')));
+  assign('reportedAlready', readBoolean(ctx, source.incidentReportedAlready, at('incidentReportedAlready')));
+  assign('previousReference', readText(ctx, source.incidentReportedAlreadyReference, at('incidentReportedAlreadyReference')));
+  assign('hateCrime', readBoolean(ctx, source.subjectedToHateCrime, at('subjectedToHateCrime')));
+  assign('physicallyAssaulted', readBoolean(ctx, source.physicallyAssaulted, at('physicallyAssaulted')));
+  assign('hadWeapon', readBoolean(ctx, source.hadWeapon, at('hadWeapon')));
+  assign('modusOperandi', readText(ctx, source.modusOperandi, at('modusOperandi')));
 }

@@ -16,6 +16,7 @@ import {
   readAddress,
   readBoolean,
   readDate,
+  readIncidentFacts,
   readLabel,
   readNameParts,
   readNumber,
@@ -264,19 +265,7 @@ function readIncident(entry: Entry, entries: Map<string, Entry>, ctx: FieldConte
   assign('description', readText(ctx, a.incidentDescription, at('incidentDescription')));
   assign('startTime', readTime(ctx, a.incidentStartDateTime, at('incidentStartDateTime')));
   assign('endTime', readTime(ctx, a.incidentEndDateTime, at('incidentEndDateTime')));
-  assign('exactTimeKnown', readBoolean(ctx, a.incidentExactTimeKnown, at('incidentExactTimeKnown')));
-  const approximate = [a.incidentDateTimeDescription, a.incidentApproximateDate, a.incidentApproximateTime]
-    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
-    .join(' ');
-  assign('approximateTimeText', approximate || undefined);
-  assign('stillHappening', readBoolean(ctx, a.incidentStillHappening, at('incidentStillHappening')));
-  assign('onPublicTransport', readBoolean(ctx, a.incidentOnPublicTransport, at('incidentOnPublicTransport')));
-  assign('reportedAlready', readBoolean(ctx, a.incidentReportedAlready, at('incidentReportedAlready')));
-  assign('previousReference', readText(ctx, a.incidentReportedAlreadyReference, at('incidentReportedAlreadyReference')));
-  assign('hateCrime', readBoolean(ctx, a.subjectedToHateCrime, at('subjectedToHateCrime')));
-  assign('physicallyAssaulted', readBoolean(ctx, a.physicallyAssaulted, at('physicallyAssaulted')));
-  assign('hadWeapon', readBoolean(ctx, a.hadWeapon, at('hadWeapon')));
-  assign('modusOperandi', readText(ctx, a.modusOperandi, at('modusOperandi')));
+  readIncidentFacts(ctx, a, at, incident);
   assign('nsirOpeningCode', readText(ctx, a.nsirOpeningCode, at('nsirOpeningCode')));
   assign('nsirClosingCode', readText(ctx, a.nsirClosingCode, at('nsirClosingCode')));
   if (a.incidentDescription === undefined) ctx.drift.add('missing-field', at('incidentDescription'), 'The incident has no description.');

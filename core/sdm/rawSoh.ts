@@ -14,6 +14,7 @@ import {
   readAddress,
   readBoolean,
   readDate,
+  readIncidentFacts,
   readLabel,
   readNameParts,
   readNumber,
@@ -181,19 +182,7 @@ function readRawIncident(details: Record<string, unknown>, ctx: FieldContext): C
   assign('description', readText(ctx, details.incidentDescription, at('incidentDescription')));
   assign('startTime', readTime(ctx, start, at(details.incidentStartDateTime !== undefined ? 'incidentStartDateTime' : 'incidentDateRange')));
   assign('endTime', readTime(ctx, end, at(details.incidentEndDateTime !== undefined ? 'incidentEndDateTime' : 'incidentDateRange')));
-  assign('exactTimeKnown', readBoolean(ctx, details.incidentExactTimeKnown, at('incidentExactTimeKnown')));
-  const approximate = [details.incidentDateTimeDescription, details.incidentApproximateDate, details.incidentApproximateTime]
-    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
-    .join(' ');
-  assign('approximateTimeText', approximate || undefined);
-  assign('stillHappening', readBoolean(ctx, details.incidentStillHappening, at('incidentStillHappening')));
-  assign('onPublicTransport', readBoolean(ctx, details.incidentOnPublicTransport, at('incidentOnPublicTransport')));
-  assign('reportedAlready', readBoolean(ctx, details.incidentReportedAlready, at('incidentReportedAlready')));
-  assign('previousReference', readText(ctx, details.incidentReportedAlreadyReference, at('incidentReportedAlreadyReference')));
-  assign('hateCrime', readBoolean(ctx, details.subjectedToHateCrime, at('subjectedToHateCrime')));
-  assign('physicallyAssaulted', readBoolean(ctx, details.physicallyAssaulted, at('physicallyAssaulted')));
-  assign('hadWeapon', readBoolean(ctx, details.hadWeapon, at('hadWeapon')));
-  assign('modusOperandi', readText(ctx, details.modusOperandi, at('modusOperandi')));
+  readIncidentFacts(ctx, details, at, incident);
   const locationName = ['incidentLocation', 'currentAddress', 'mapLocation'].find((name) => details[name] !== undefined);
   if (locationName) assign('location', readAddressSection(details[locationName], at(locationName), ctx));
   if (details.incidentDescription === undefined) ctx.drift.add('missing-field', at('incidentDescription'), 'The incident has no description.');
