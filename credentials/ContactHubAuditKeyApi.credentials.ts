@@ -67,7 +67,7 @@ export class ContactHubAuditKeyApi implements ICredentialType {
       description: 'PKCS#8 PEM, for example from "openssl genpkey -algorithm ed25519"',
       displayOptions: { show: { algorithm: ['ed25519'] } },
     },
-    // The salt is a secret: whoever holds it can test guesses of personal data against the digests.
+    // The salt is a secret, because anyone with it can test guesses of personal data against the digests.
     // eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
     {
       displayName: 'Digest Salt',

@@ -82,7 +82,7 @@ export function formatAddress(address: ContactAddress | undefined): string | und
   if (parts.length === 0) return address.description?.trim() || undefined;
   const text = parts.join(', ');
   const description = address.description?.trim();
-  // Raw SOH forms often repeat the address as its description; say it once.
+  // Raw SOH forms often repeat the address as its description, so the text gives it once.
   return description && !text.includes(description) ? `${text} (${description})` : text;
 }
 

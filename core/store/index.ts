@@ -46,8 +46,8 @@ export function createStore(db: SqlDatabase & { close(): Promise<void> }): Conta
 
 /**
  * Opens the store and brings its schema up to date. On PostgreSQL a given `schema` is created
- * when missing and put first on every connection's `search_path`; with `migrations:
- * 'require-current'` nothing is created and an out-of-date schema is a StoreConfigError.
+ * when missing and put first on every connection's `search_path`. With `migrations:
+ * 'require-current'` nothing is created, and an out-of-date schema is a StoreConfigError.
  * Throws StoreConfigError for an invalid configuration and StoreUnavailableError when the
  * database cannot be opened or reached; the connection is closed again in both cases.
  */

@@ -44,8 +44,8 @@ export function toNodeError(context: IExecuteFunctions, error: unknown, itemInde
 
 /**
  * Builds the output item for a failure under continue-on-fail. With "Continue (using error
- * output)" n8n-core 2.41 moves an item to the error output only when its `json` holds nothing but
- * `error`, `message` and `details`, and then merges the input item's fields back in; so the
+ * output)" n8n-core 2.41 moves an item to the error output only when its `json` contains nothing but
+ * `error`, `message` and `details`, and then merges the input item's fields back in. So the
  * extra fields travel under `details` there. With "Continue" they stay at the top level beside
  * the input fields, where an If node on `$json.error` can route them.
  */

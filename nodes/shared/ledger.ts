@@ -1,7 +1,7 @@
 /**
  * Updates a submission's intake ledger entry from a writer node, when the node has the optional
  * Contact Hub Store credential. Writers call it after their own write has succeeded or has failed
- * for good, so the reconciler knows where each submission stopped.
+ * for good, so the reconciler can tell where each submission stopped.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { LedgerState, MarkStateDetails } from '../../core/store/types';
