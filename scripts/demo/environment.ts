@@ -133,9 +133,14 @@ export async function startContactHubEnvironment(options: ContactHubEnvironmentO
  */
 export async function waitForWebhook(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // A re-publish first keeps the old registration, then removes and adds the webhook again, so
+  // one answer other than 404 is not enough: the webhook must stay registered for a while.
+  const requiredAnswers = 8;
+  let answersInARow = 0;
   for (;;) {
     const response = await axios.post(url, '{}', { headers: { 'content-type': 'application/json' }, validateStatus: () => true, timeout: 10_000 });
-    if (response.status !== 404) return;
+    answersInARow = response.status === 404 ? 0 : answersInARow + 1;
+    if (answersInARow >= requiredAnswers) return;
     if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs} ms; it still returns 404. Check the workflow is published and the n8n log.`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
