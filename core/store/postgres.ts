@@ -82,13 +82,30 @@ function toPgParams(params: readonly SqlValue[]): unknown[] {
   return params.map((value) => (value === undefined ? null : value));
 }
 
-class PostgresTransaction implements SqlDatabase {
+/**
+ * A runner of named prepared statements, which each connection parses once and then reuses. It
+ * suits statements with fixed text on a hot path, and each `name` must keep one text.
+ */
+export interface PreparedQueryRunner {
+  queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: readonly SqlValue[]): Promise<T[]>;
+}
+
+class PostgresTransaction implements SqlDatabase, PreparedQueryRunner {
   readonly dialect = 'postgres' as const;
 
   constructor(
     private readonly client: PoolClient,
     private readonly config: PostgresConfig,
   ) {}
+
+  async queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
+    try {
+      const result = await this.client.query({ name, text: sql, values: toPgParams(params) });
+      return result.rows as T[];
+    } catch (error) {
+      throw translateError(error, this.config);
+    }
+  }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     try {
@@ -115,7 +132,7 @@ class PostgresTransaction implements SqlDatabase {
 }
 
 /** PostgreSQL through a `pg` pool. Each pooled connection has the configured schema first on `search_path`. */
-export class PostgresDatabase implements SqlDatabase {
+export class PostgresDatabase implements SqlDatabase, PreparedQueryRunner {
   readonly dialect = 'postgres' as const;
   private closed = false;
 
@@ -156,6 +173,15 @@ export class PostgresDatabase implements SqlDatabase {
   async query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     try {
       const result = await this.pool.query(sql, toPgParams(params));
+      return result.rows as T[];
+    } catch (error) {
+      throw translateError(error, this.config);
+    }
+  }
+
+  async queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
+    try {
+      const result = await this.pool.query({ name, text: sql, values: toPgParams(params) });
       return result.rows as T[];
     } catch (error) {
       throw translateError(error, this.config);

@@ -137,6 +137,12 @@ class SqliteConnection {
   }
 }
 
+/** Statements inside a synchronous transaction (SqliteDatabase.transactionSync). */
+export interface SqliteSyncTransaction {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): T[];
+  execute(sql: string, params?: readonly SqlValue[]): { rowsAffected: number };
+}
+
 /** The handle passed to a transaction callback: runs on the connection without the mutex. */
 class SqliteTransaction implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
@@ -204,6 +210,30 @@ export class SqliteDatabase implements SqlDatabase {
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<{ rowsAffected: number }> {
     return this.mutex.run(async () => this.connection.run(sql, params));
+  }
+
+  /**
+   * Runs `fn` in one `BEGIN IMMEDIATE` … `COMMIT` without yielding to the event loop, so the
+   * transaction costs no promise round trips per statement. It waits its turn on the file's mutex
+   * like any other transaction. Commits when `fn` returns and rolls back when it throws.
+   */
+  async transactionSync<T>(fn: (tx: SqliteSyncTransaction) => T): Promise<T> {
+    return this.mutex.run(async () => {
+      const connection = this.connection;
+      connection.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = fn({
+          query: <R>(sql: string, params: readonly SqlValue[] = []) => connection.all<R>(sql, params),
+          execute: (sql: string, params: readonly SqlValue[] = []) => connection.run(sql, params),
+        });
+        connection.exec('COMMIT');
+      } catch (error) {
+        this.rollbackQuietly();
+        throw error;
+      }
+      return result;
+    });
   }
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>, _options?: TransactionOptions): Promise<T> {
