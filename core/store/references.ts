@@ -1,4 +1,6 @@
 import { UniqueViolationError } from './errors';
+import { PostgresDatabase, type PreparedQueryRunner } from './postgres';
+import { SqliteDatabase } from './sqlite';
 import { sqlNow } from './sqlTime';
 import type {
   AllocateReferenceInput,
@@ -6,6 +8,7 @@ import type {
   ReferenceRecord,
   ReferenceRepository,
   SqlDatabase,
+  SqlValue,
 } from './types';
 
 interface ReferenceRow {
@@ -53,11 +56,9 @@ function requireText(value: unknown, field: string): string {
   return value;
 }
 
-function placeholders(count: number, offset: number): string {
-  return Array.from({ length: count }, (_, index) => `$${index + offset}`).join(', ');
-}
-
-function repeatedReferenceError(error: UniqueViolationError, scope: string, references: string[]): UniqueViolationError {
+/** Rewords a unique violation on inserting `references` as the pattern problem it almost always is. */
+function asRepeatedReference(error: unknown, scope: string, references: readonly string[]): unknown {
+  if (!(error instanceof UniqueViolationError)) return error;
   return new UniqueViolationError(
     `Reference ${references.join(', ')} already exists in scope ${scope} for another submission. A pattern without the date parts of its reset period repeats references; add them to the pattern.`,
     error.constraint,
@@ -68,17 +69,25 @@ function repeatedReferenceError(error: UniqueViolationError, scope: string, refe
 /**
  * References on the shared SQL abstraction; see ReferenceRepository for the contract.
  *
- * Allocations in one scope are serialised: PostgreSQL takes an advisory lock on the scope and
- * SQLite's `BEGIN IMMEDIATE` holds the write lock. Without that, two deliveries of one submission
- * could both miss the look-up, and the loser would fail on the unique constraint instead of
- * receiving the winner's reference. Each transaction then waits for the previous commit to reach
- * disk. So calls that arrive while a scope's transaction runs are queued, and the next
- * transaction carries all of them (up to MAX_ALLOCATION_BATCH) under one commit.
+ * Allocations in one scope are serialised: PostgreSQL takes an advisory lock on the scope (inside
+ * `contact_hub_allocate_references`) and SQLite's `BEGIN IMMEDIATE` holds the write lock. Without
+ * that, two deliveries of one submission could both miss the look-up, and the loser would fail on
+ * the unique constraint instead of receiving the winner's reference. Each allocation then waits
+ * for its commit to reach the database file or the WAL. So calls that arrive while a scope's
+ * allocation runs are queued, and the next one carries all of them (up to MAX_ALLOCATION_BATCH)
+ * under one commit.
  */
 export class SqlReferenceRepository implements ReferenceRepository {
   private readonly queues = new Map<string, PendingAllocation[]>();
+  /** PostgreSQL only: the last sequence this process saw per scope and period, which the next allocation renders from. */
+  private readonly counterCache = new Map<string, number>();
 
-  constructor(private readonly db: SqlDatabase) {}
+  /** Throws a TypeError for a database other than SqliteDatabase or PostgresDatabase. */
+  constructor(private readonly db: SqlDatabase) {
+    if (!(db instanceof SqliteDatabase) && !(db instanceof PostgresDatabase)) {
+      throw new TypeError('SqlReferenceRepository needs a SqliteDatabase or a PostgresDatabase; open the store with openStore');
+    }
+  }
 
   allocate(input: AllocateReferenceInput): Promise<AllocateReferenceResult> {
     try {
@@ -155,98 +164,245 @@ export class SqlReferenceRepository implements ReferenceRepository {
   }
 
   /**
-   * Allocates a batch in one transaction and returns one outcome per input, in order. A failed
-   * render fails only its own input and uses no number. Throws when the transaction fails.
+   * Allocates a batch and returns one outcome per input, in order. A failed render fails only its
+   * own input and uses no number. Throws when the store rejects the batch.
    */
   private async allocateBatch(scope: string, inputs: AllocateReferenceInput[]): Promise<Outcome[]> {
-    const now = sqlNow(this.db.dialect);
-
-    return this.db.transaction(
-      async (tx) => {
-        const submissionIds = [...new Set(inputs.map((input) => input.submissionId))];
-        const existingRows = await tx.query<ReferenceRow>(
-          `SELECT ${COLUMNS} FROM contact_hub_references WHERE scope = $1 AND submission_id IN (${placeholders(submissionIds.length, 2)})`,
-          [scope, ...submissionIds],
-        );
-        const known = new Map(existingRows.map((row) => [row.submission_id, toRecord(row)]));
-
-        // Sequences are handed out from the counter's current value; the lock makes that safe.
-        const nextByPeriod = new Map<string, number>();
-        const outcomes: Array<Outcome | null> = [];
-        const newRows: Array<{ index: number; periodKey: string; sequence: number; reference: string; submissionId: string }> = [];
-
-        for (const [index, input] of inputs.entries()) {
-          const record = known.get(input.submissionId);
-          if (record) {
-            outcomes.push({ ok: true, result: existingResult(record) });
-            continue;
-          }
-          const earlier = newRows.find((row) => row.submissionId === input.submissionId);
-          if (earlier) {
-            // Resolved after the insert, from the earlier call's row.
-            outcomes.push(null);
-            continue;
-          }
-
-          let next = nextByPeriod.get(input.periodKey);
-          if (next === undefined) {
-            const [counter] = await tx.query<{ last_sequence: number }>(
-              'SELECT last_sequence FROM contact_hub_reference_counters WHERE scope = $1 AND period_key = $2',
-              [scope, input.periodKey],
-            );
-            next = (counter ? Number(counter.last_sequence) : 0) + 1;
-          }
-          try {
-            const reference = input.render(next);
-            newRows.push({ index, periodKey: input.periodKey, sequence: next, reference, submissionId: input.submissionId });
-            nextByPeriod.set(input.periodKey, next + 1);
-            outcomes.push(null);
-          } catch (error) {
-            nextByPeriod.set(input.periodKey, next);
-            outcomes.push({ ok: false, error });
-          }
-        }
-
-        for (const [periodKey, next] of nextByPeriod) {
-          if (!newRows.some((row) => row.periodKey === periodKey)) continue;
-          await tx.execute(
-            `INSERT INTO contact_hub_reference_counters (scope, period_key, last_sequence, updated_at)
-             VALUES ($1, $2, $3, ${now})
-             ON CONFLICT (scope, period_key) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = ${now}`,
-            [scope, periodKey, next - 1],
-          );
-        }
-
-        const inserted = new Map<string, ReferenceRecord>();
-        if (newRows.length > 0) {
-          const values = newRows.map((_, row) => `($1, ${placeholders(4, row * 4 + 2)}, ${now})`).join(', ');
-          const params = newRows.flatMap((row) => [row.periodKey, row.sequence, row.reference, row.submissionId]);
-          let rows: ReferenceRow[];
-          try {
-            rows = await tx.query<ReferenceRow>(
-              `INSERT INTO contact_hub_references (scope, period_key, sequence, reference, submission_id, created_at)
-               VALUES ${values}
-               RETURNING ${COLUMNS}`,
-              [scope, ...params],
-            );
-          } catch (error) {
-            if (error instanceof UniqueViolationError) {
-              throw repeatedReferenceError(error, scope, newRows.map((row) => row.reference));
-            }
-            throw error;
-          }
-          for (const row of rows) inserted.set(row.submission_id, toRecord(row));
-        }
-
-        const firstIndexBySubmission = new Map(newRows.map((row) => [row.submissionId, row.index]));
-        return outcomes.map((outcome, index): Outcome => {
-          if (outcome) return outcome;
-          const record = inserted.get(inputs[index].submissionId)!;
-          const created = firstIndexBySubmission.get(inputs[index].submissionId) === index;
-          return { ok: true, result: created ? { reference: record.reference, sequence: record.sequence, created: true, record } : existingResult(record) };
-        });
-      },
-      { lockKey: `contact-hub-reference:${scope}` },
-    );
+    return this.db instanceof SqliteDatabase
+      ? allocateBatchSqlite(this.db, scope, inputs)
+      : this.allocateBatchPostgres(this.db as PostgresDatabase, scope, inputs);
   }
+
+  /**
+   * Allocates through `contact_hub_allocate_references`, rendering from the counters cached in
+   * this process. The first call runs alone (autocommit), which is one round trip and one commit.
+   * When the function reports other work (a stale counter, or a submission that already has a
+   * reference), the batch is planned again from what it returned and sent once more. Should that
+   * also miss, because other processes allocate in the same scope, the batch runs in a transaction:
+   * the function's advisory lock is then held between calls, so the next call cannot miss.
+   */
+  private async allocateBatchPostgres(db: PostgresDatabase, scope: string, inputs: AllocateReferenceInput[]): Promise<Outcome[]> {
+    const known = new Map<string, ReferenceRecord>();
+    const attempt = async (runner: PreparedQueryRunner): Promise<Outcome[] | null> => {
+      const plan = planBatch(inputs, known, (periodKey) => this.counterCache.get(cacheKey(scope, periodKey)) ?? 0);
+      const pending = inputs.filter((input) => !known.has(input.submissionId));
+      if (pending.length === 0) return resolveOutcomes(inputs, plan, new Map());
+      const parameters = functionParameters(scope, pending, plan, (periodKey) => this.counterCache.get(cacheKey(scope, periodKey)));
+      let rows: FunctionRow[];
+      try {
+        rows = await runner.queryPrepared<FunctionRow>('contact_hub_allocate_references', ALLOCATE_FUNCTION_CALL, parameters);
+      } catch (error) {
+        throw asRepeatedReference(error, scope, plan.rows.map((row) => row.reference));
+      }
+
+      const inserted = new Map<string, ReferenceRecord>();
+      for (const row of rows) {
+        if (row.result_kind === 'counter') this.cacheLastSequence(scope, row.result_period_key, Number(row.result_sequence));
+        else if (row.result_kind === 'existing') known.set(row.result_submission_id, functionRowRecord(scope, row));
+        else inserted.set(row.result_submission_id, functionRowRecord(scope, row));
+      }
+      if (rows.some((row) => row.result_kind === 'counter')) return null;
+
+      for (const [periodKey, counter] of plan.counters) this.cacheLastSequence(scope, periodKey, counter.after);
+      return resolveOutcomes(inputs, plan, inserted);
+    };
+
+    const outcomes = (await attempt(db)) ?? (await attempt(db));
+    if (outcomes) return outcomes;
+    return db.transaction(async (tx) => {
+      for (let call = 0; call < 2; call++) {
+        // The transaction handle of a PostgresDatabase is a PostgresTransaction.
+        const settled = await attempt(tx as SqlDatabase & PreparedQueryRunner);
+        if (settled) return settled;
+      }
+      throw new Error(`Reference allocation in scope ${scope} did not settle while holding the scope's lock; this is a bug, please report it`);
+    });
+  }
+
+  private cacheLastSequence(scope: string, periodKey: string, lastSequence: number): void {
+    // Keys are per scope and period (one a day for daily patterns), so start afresh rather than grow without limit.
+    if (this.counterCache.size >= MAX_CACHED_COUNTERS) this.counterCache.clear();
+    this.counterCache.set(cacheKey(scope, periodKey), lastSequence);
+  }
+}
+
+/** A row returned by `contact_hub_allocate_references`, see migration 5. */
+interface FunctionRow {
+  result_kind: 'existing' | 'counter' | 'inserted';
+  result_period_key: string;
+  result_sequence: number;
+  result_reference: string;
+  result_submission_id: string;
+  result_created_at: string;
+}
+
+const ALLOCATE_FUNCTION_CALL = 'SELECT * FROM contact_hub_allocate_references($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+
+/** Counters cached per PostgreSQL store; more entries than this clear the cache. */
+const MAX_CACHED_COUNTERS = 10_000;
+
+function cacheKey(scope: string, periodKey: string): string {
+  return `${scope}\u0000${periodKey}`;
+}
+
+function functionRowRecord(scope: string, row: FunctionRow): ReferenceRecord {
+  return {
+    scope,
+    periodKey: row.result_period_key,
+    sequence: Number(row.result_sequence),
+    reference: row.result_reference,
+    submissionId: row.result_submission_id,
+    createdAt: row.result_created_at,
+  };
+}
+
+/**
+ * Builds the function's parameters for a plan. Every submission id of the batch is checked, failed
+ * renders included, because a submission that already has a reference receives it even when
+ * rendering a new one would fail. Counters not in the cache are sent as NULL (unknown), which
+ * makes the function return them without writing.
+ */
+function functionParameters(
+  scope: string,
+  inputs: readonly AllocateReferenceInput[],
+  plan: BatchPlan,
+  cached: (periodKey: string) => number | undefined,
+): SqlValue[] {
+  const periodKeys = [...new Set(inputs.map((input) => input.periodKey))];
+  return [
+    lockKey(scope),
+    scope,
+    [...new Set(inputs.map((input) => input.submissionId))],
+    periodKeys,
+    periodKeys.map((periodKey) => cached(periodKey) ?? null),
+    periodKeys.map((periodKey) => plan.counters.get(periodKey)?.after ?? null),
+    plan.rows.map((row) => row.periodKey),
+    plan.rows.map((row) => row.sequence),
+    plan.rows.map((row) => row.reference),
+    plan.rows.map((row) => row.submissionId),
+  ] as unknown as SqlValue[];
+}
+
+/** Returns the scope's advisory lock key, which releases before migration 5 also take in their allocation transaction. */
+function lockKey(scope: string): string {
+  return `contact-hub-reference:${scope}`;
+}
+
+const SQLITE_FIND_EXISTING = `SELECT ${COLUMNS} FROM contact_hub_references WHERE scope = $1 AND submission_id = $2`;
+const SQLITE_READ_COUNTER = 'SELECT last_sequence FROM contact_hub_reference_counters WHERE scope = $1 AND period_key = $2';
+const SQLITE_WRITE_COUNTER = `INSERT INTO contact_hub_reference_counters (scope, period_key, last_sequence, updated_at)
+  VALUES ($1, $2, $3, ${sqlNow('sqlite')})
+  ON CONFLICT (scope, period_key) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at`;
+const SQLITE_INSERT_REFERENCE = `INSERT INTO contact_hub_references (scope, period_key, sequence, reference, submission_id, created_at)
+  VALUES ($1, $2, $3, $4, $5, ${sqlNow('sqlite')})
+  RETURNING ${COLUMNS}`;
+
+/**
+ * Allocates a batch in one SQLite transaction that runs synchronously from `BEGIN IMMEDIATE` to
+ * `COMMIT`. The write lock serialises it against other processes, and the file's mutex against
+ * other transactions in this process. Each statement has fixed text, so its prepared form is reused.
+ */
+function allocateBatchSqlite(db: SqliteDatabase, scope: string, inputs: AllocateReferenceInput[]): Promise<Outcome[]> {
+  return db.transactionSync((tx) => {
+    const known = new Map<string, ReferenceRecord>();
+    for (const input of inputs) {
+      if (known.has(input.submissionId)) continue;
+      const [row] = tx.query<ReferenceRow>(SQLITE_FIND_EXISTING, [scope, input.submissionId]);
+      if (row) known.set(row.submission_id, toRecord(row));
+    }
+
+    const plan = planBatch(inputs, known, (periodKey) => {
+      const [counter] = tx.query<{ last_sequence: number }>(SQLITE_READ_COUNTER, [scope, periodKey]);
+      return counter ? Number(counter.last_sequence) : 0;
+    });
+
+    for (const [periodKey, counter] of plan.counters) {
+      if (counter.after !== counter.before) tx.execute(SQLITE_WRITE_COUNTER, [scope, periodKey, counter.after]);
+    }
+    const inserted = new Map<string, ReferenceRecord>();
+    for (const row of plan.rows) {
+      let stored: ReferenceRow;
+      try {
+        [stored] = tx.query<ReferenceRow>(SQLITE_INSERT_REFERENCE, [scope, row.periodKey, row.sequence, row.reference, row.submissionId]);
+      } catch (error) {
+        throw asRepeatedReference(error, scope, [row.reference]);
+      }
+      inserted.set(stored.submission_id, toRecord(stored));
+    }
+    return resolveOutcomes(inputs, plan, inserted);
+  });
+}
+
+interface PlannedRow {
+  periodKey: string;
+  sequence: number;
+  reference: string;
+  submissionId: string;
+}
+
+interface BatchPlan {
+  /** Per input: its final outcome, or null when it resolves from the stored rows. */
+  outcomes: Array<Outcome | null>;
+  /** New reference rows, in input order. */
+  rows: PlannedRow[];
+  /** Per period with at least one input needing a new number: the last sequence before and after the batch. */
+  counters: Map<string, { before: number; after: number }>;
+}
+
+/**
+ * Plans a batch: inputs whose submission is in `known` receive the existing reference, and the
+ * others are numbered on from `lastSequence(periodKey)`, in order. A render that throws fails its
+ * input and leaves the number for the next one. A repeated submission id in the batch resolves
+ * from its first occurrence's row.
+ */
+function planBatch(
+  inputs: readonly AllocateReferenceInput[],
+  known: ReadonlyMap<string, ReferenceRecord>,
+  lastSequence: (periodKey: string) => number,
+): BatchPlan {
+  const plan: BatchPlan = { outcomes: [], rows: [], counters: new Map() };
+  const planned = new Set<string>();
+  for (const input of inputs) {
+    const record = known.get(input.submissionId);
+    if (record) {
+      plan.outcomes.push({ ok: true, result: existingResult(record) });
+      continue;
+    }
+    if (planned.has(input.submissionId)) {
+      plan.outcomes.push(null);
+      continue;
+    }
+
+    let counter = plan.counters.get(input.periodKey);
+    if (!counter) {
+      const before = lastSequence(input.periodKey);
+      counter = { before, after: before };
+      plan.counters.set(input.periodKey, counter);
+    }
+    const sequence = counter.after + 1;
+    try {
+      const reference = input.render(sequence);
+      plan.rows.push({ periodKey: input.periodKey, sequence, reference, submissionId: input.submissionId });
+      planned.add(input.submissionId);
+      counter.after = sequence;
+      plan.outcomes.push(null);
+    } catch (error) {
+      plan.outcomes.push({ ok: false, error });
+    }
+  }
+  return plan;
+}
+
+/** Outcomes for every input of a planned batch, in order, once its rows are stored. */
+function resolveOutcomes(inputs: readonly AllocateReferenceInput[], plan: BatchPlan, inserted: ReadonlyMap<string, ReferenceRecord>): Outcome[] {
+  const created = new Set<string>();
+  return inputs.map((input, index): Outcome => {
+    const outcome = plan.outcomes[index];
+    if (outcome) return outcome;
+    // The first input of a submission id created its row, and later ones in the batch receive it.
+    const record = inserted.get(input.submissionId)!;
+    if (created.has(input.submissionId)) return { ok: true, result: existingResult(record) };
+    created.add(input.submissionId);
+    return { ok: true, result: { reference: record.reference, sequence: record.sequence, created: true, record } };
+  });
 }
