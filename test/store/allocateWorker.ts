@@ -1,8 +1,9 @@
 /**
  * One OS process of the multi-process allocation test. Reads its job from the JSON in argv[2],
  * allocates references through the real store, and prints the results as one JSON line.
- * With `crashInsideTransaction` it exits in the middle of an allocation, after the counter was
- * incremented and before the commit.
+ * With `crashInsideTransaction` it exits from the render callback, in the middle of an allocation.
+ * On SQLite that is inside the open transaction, after the counter was read. On PostgreSQL it is
+ * before the one statement that would store the reference.
  */
 import { openStore, type StoreConfig } from '../../core/store';
 import { allocationKeys, compileReferenceFormat, renderReference } from '../../core/reference';

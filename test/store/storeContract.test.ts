@@ -219,6 +219,67 @@ describe.each(TARGET_FACTORIES)('store contract on %s', (_name, makeTarget) => {
         /submissionId/,
       );
     });
+
+    it('returns an existing reference despite a failing render', async () => {
+      const first = await store.references.allocate({ scope: 'existing-render', periodKey: 'all', submissionId: 'er-1', render });
+      const failingRender = () => {
+        throw new Error('render failed on purpose');
+      };
+      const repeat = await store.references.allocate({ scope: 'existing-render', periodKey: 'all', submissionId: 'er-1', render: failingRender });
+      expect(repeat).toMatchObject({ reference: first.reference, created: false });
+    });
+
+    describe('with a second store on the same database', () => {
+      // A second store has its own queue and, on PostgreSQL, its own cached counters, as another process would.
+      let other: ContactHubStore;
+
+      beforeAll(async () => {
+        other = await openStore(target.config);
+      });
+
+      afterAll(async () => {
+        await other?.close();
+      });
+
+      it("continues from the other store's numbers", async () => {
+        const stores = [store, other, store, store, other, other, store];
+        const results = [];
+        for (const [index, each] of stores.entries()) {
+          results.push(await each.references.allocate({ scope: 'two-stores', periodKey: 'all', submissionId: `ts-${index}`, render }));
+        }
+        expect(results.map((result) => result.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        expect(results.every((result) => result.created)).toBe(true);
+      });
+
+      it('stays gapless when both allocate at once', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, index) =>
+            (index % 3 === 0 ? other : store).references.allocate({ scope: 'two-stores-parallel', periodKey: 'all', submissionId: `tp-${index}`, render }),
+          ),
+        );
+        const sequences = results.map((result) => result.sequence).sort((a, b) => a - b);
+        expect(sequences).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+      });
+
+      it("gives a racing delivery the winner's reference", async () => {
+        const [first, second] = await Promise.all([
+          store.references.allocate({ scope: 'race', periodKey: 'all', submissionId: 'race-1', render }),
+          other.references.allocate({ scope: 'race', periodKey: 'all', submissionId: 'race-1', render }),
+        ]);
+        expect(second.reference).toBe(first.reference);
+        expect([first.created, second.created].sort()).toEqual([false, true]);
+      });
+
+      it("gives a racing delivery in another period the winner's reference", async () => {
+        // Deliveries either side of midnight count in different periods but must still share one reference.
+        const [first, second] = await Promise.all([
+          store.references.allocate({ scope: 'race-periods', periodKey: '2026-01-01', submissionId: 'race-2', render }),
+          other.references.allocate({ scope: 'race-periods', periodKey: '2026-01-02', submissionId: 'race-2', render }),
+        ]);
+        expect(second.reference).toBe(first.reference);
+        expect([first.created, second.created].sort()).toEqual([false, true]);
+      });
+    });
   });
 
   describe('intake ledger', () => {
