@@ -11,6 +11,7 @@ import { evaluatePerson, thresholdRole } from '../../../core/pole';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readRetryOptions, type ItemResult } from '../common';
+import { getItemParameter } from '../../shared/parameters';
 
 const show = { operation: ['addToOccurrence'] };
 const ROLE_OPTIONS = [
@@ -91,7 +92,7 @@ export const addToOccurrenceProperties: INodeProperties[] = [
 ];
 
 function requireText(context: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
-  const value = context.getNodeParameter(name, itemIndex) as unknown;
+  const value = getItemParameter(context, name, itemIndex);
   if (typeof value !== 'string' || value.trim() === '') {
     throw new NodeOperationError(context.getNode(), `${label} is missing for item ${itemIndex}`, { itemIndex, description: `Set ${label} or map it from an earlier node.` });
   }
@@ -100,7 +101,7 @@ function requireText(context: IExecuteFunctions, itemIndex: number, name: string
 
 /** Reads the Submission ID parameter by the intake's rule, because the idempotency keys are derived from it. */
 function readSubmissionIdParameter(context: IExecuteFunctions, itemIndex: number): string {
-  const value = context.getNodeParameter('submissionId', itemIndex) as unknown;
+  const value = getItemParameter(context, 'submissionId', itemIndex);
   const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
   if (problem !== undefined) {
     throw new NodeOperationError(context.getNode(), `Submission ID for item ${itemIndex} ${problem}`, {

@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { AthenaClient } from '../api';
 import { readRetryOptions, type ItemResult } from '../common';
+import { getItemParameter } from '../../shared/parameters';
 
 export const getOccurrenceProperties: INodeProperties[] = [
   {
@@ -15,7 +16,7 @@ export const getOccurrenceProperties: INodeProperties[] = [
 ];
 
 export async function getOccurrence(context: IExecuteFunctions, itemIndex: number, _item: INodeExecutionData, baseUrl: string): Promise<ItemResult> {
-  const occurrenceId = context.getNodeParameter('occurrenceId', itemIndex) as unknown;
+  const occurrenceId = getItemParameter(context, 'occurrenceId', itemIndex);
   if (typeof occurrenceId !== 'string' || occurrenceId.trim() === '') {
     throw new NodeOperationError(context.getNode(), `Occurrence ID is missing for item ${itemIndex}`, { itemIndex, description: 'Set Occurrence ID or map it from an earlier node.' });
   }

@@ -3,6 +3,7 @@ import { NodeOperationError, jsonParse, type INodeProperties } from 'n8n-workflo
 import type { AuditAction, AuditEventInput, AuditOutcome, AuditStep } from '../../../core/audit';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { optionalString, passThrough, readActor, readPath, splitFieldList, type OperationExecutor } from './context';
+import { getItemParameter } from '../../shared/parameters';
 
 const show = { show: { operation: ['appendEvent'] } };
 
@@ -164,7 +165,7 @@ export const executeAppendEvent: OperationExecutor = async (ctx, audit, item, it
   const recordedDetails = missingFields.length > 0 ? { ...details, missingFields } : details;
 
   const submissionId = optionalString(ctx, 'submissionId', itemIndex);
-  const submissionIdError = submissionId === undefined ? undefined : submissionIdProblem(numberAsText(ctx.getNodeParameter('submissionId', itemIndex, '')));
+  const submissionIdError = submissionId === undefined ? undefined : submissionIdProblem(numberAsText(getItemParameter(ctx, 'submissionId', itemIndex, '')));
   if (submissionIdError !== undefined) {
     throw new NodeOperationError(ctx.getNode(), `Submission ID on item ${itemIndex} ${submissionIdError}`, {
       itemIndex,

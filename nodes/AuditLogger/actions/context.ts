@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { AuditLog, auditKeyFromCredential, type AuditActor, type AuditKey } from '../../../core/audit';
 import { getStore } from '../../shared/store';
+import { getItemParameter } from '../../shared/parameters';
 
 export interface AuditContext {
   log: AuditLog;
@@ -52,7 +53,7 @@ export function splitFieldList(text: string): string[] {
 
 /** Returns the trimmed string parameter, or undefined when it is empty. */
 export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-  const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+  const value = getItemParameter(ctx, name, itemIndex, '');
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
   return text === '' ? undefined : text;

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { canonicalJson } from '../../../core/http/canonicalJson';
 import { submissionIdProblem } from '../../../core/sdm/fields';
+import { getItemParameter } from '../../shared/parameters';
 
 /** Reads a required string parameter and rejects an empty value with an error naming the parameter. */
 export function requireString(context: IExecuteFunctions, name: string, label: string, itemIndex: number, hint: string): string {
-  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+  const value = getItemParameter(context, name, itemIndex, '');
   const text = value === undefined || value === null ? '' : String(value).trim();
   if (text === '') {
     throw new NodeOperationError(context.getNode(), `${label} is missing on item ${itemIndex}`, { itemIndex, description: hint });
@@ -15,14 +16,14 @@ export function requireString(context: IExecuteFunctions, name: string, label: s
 }
 
 export function optionalString(context: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+  const value = getItemParameter(context, name, itemIndex, '');
   const text = value === undefined || value === null ? '' : String(value).trim();
   return text === '' ? undefined : text;
 }
 
 /** Reads the Submission ID parameter; rejects a value that is not usable text, because the idempotency key is derived from it. */
 export function readSubmissionId(context: IExecuteFunctions, itemIndex: number): string {
-  const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
+  const value = getItemParameter(context, 'submissionId', itemIndex, '');
   const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
   if (problem !== undefined) {
     throw new NodeOperationError(context.getNode(), `Submission ID on item ${itemIndex} ${problem}`, {

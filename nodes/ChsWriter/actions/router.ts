@@ -10,6 +10,7 @@ import { addLogEntry } from './addLogEntry';
 import { createIncident } from './createIncident';
 import { getIncident } from './getIncident';
 import { updateIncident } from './updateIncident';
+import { getItemParameter } from '../../shared/parameters';
 
 type Operation = (context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, settings: ChsSettings) => Promise<IDataObject>;
 
@@ -29,7 +30,7 @@ const OPERATION_VERBS: Record<ChsOperation, string> = {
 
 function submissionIdOf(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): string | undefined {
   try {
-    const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
+    const value = getItemParameter(context, 'submissionId', itemIndex, '');
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   } catch {
     // The expression itself may be what failed; fall back to the item.

@@ -13,13 +13,14 @@ import {
 import { RESERVED_ITEM_FIELDS } from '../../../core/contact/check';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { getStore } from '../../shared/store';
+import { getItemParameter } from '../../shared/parameters';
 
 export function readFormat(context: IExecuteFunctions, itemIndex: number): CompiledReferenceFormat {
   const pattern = context.getNodeParameter('pattern', itemIndex) as string;
   try {
     return compileReferenceFormat({
       pattern,
-      forceCode: String(context.getNodeParameter('forceCode', itemIndex, '') ?? ''),
+      forceCode: String(getItemParameter(context, 'forceCode', itemIndex, '') ?? ''),
       sequenceWidth: Number(context.getNodeParameter('sequenceWidth', itemIndex, 5)),
       resetPeriod: context.getNodeParameter('resetPeriod', itemIndex, 'yearly') as ResetPeriod,
       checkCharacter: Boolean(context.getNodeParameter('checkCharacter', itemIndex, false)),
@@ -34,7 +35,7 @@ export function readFormat(context: IExecuteFunctions, itemIndex: number): Compi
 }
 
 export function readSubmissionId(context: IExecuteFunctions, itemIndex: number): string {
-  const value = context.getNodeParameter('submissionId', itemIndex, '') as unknown;
+  const value = getItemParameter(context, 'submissionId', itemIndex, '');
   const problem = submissionIdProblem(typeof value === 'number' ? String(value) : value);
   if (problem !== undefined) {
     throw new NodeOperationError(context.getNode(), `Submission ID on item ${itemIndex} ${problem}`, {
@@ -47,7 +48,7 @@ export function readSubmissionId(context: IExecuteFunctions, itemIndex: number):
 
 /** Reads the Allocation Date parameter; empty means now. */
 export function readAllocationDate(context: IExecuteFunctions, itemIndex: number): Date {
-  const value = context.getNodeParameter('allocationDate', itemIndex, '') as unknown;
+  const value = getItemParameter(context, 'allocationDate', itemIndex, '');
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return new Date();
 
   const date = value instanceof Date ? value : new Date(String(value));
