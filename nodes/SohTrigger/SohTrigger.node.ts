@@ -1,3 +1,4 @@
+import * as n8nWorkflow from 'n8n-workflow';
 import {
   NodeConnectionTypes,
   type ICredentialsDecrypted,
@@ -6,6 +7,7 @@ import {
   type INodeExecutionData,
   type INodeType,
   type INodeTypeDescription,
+  type IWebhookDescription,
   type IWebhookFunctions,
   type IWebhookResponseData,
 } from 'n8n-workflow';
@@ -25,6 +27,21 @@ import { readRoutingSettings } from '../shared/formTypes';
 import { readAuthSettings, type ResponseMode } from './settings';
 
 const JSON_API_TYPE = 'application/vnd.api+json';
+
+/**
+ * Builds the webhook's `responseMode` from the node's Response Mode parameter. n8n 2.41 resolves a field
+ * declared with `fromFunction` in plain JavaScript when the node's parameters hold no expression,
+ * so a request needs no expression isolate for it. The function is also inlined into the
+ * expression the editor shows, so it must not refer to any name outside its body.
+ */
+function responseModeField(): Pick<IWebhookDescription, 'responseMode'> {
+  const resolve = (parameters: { responseMode?: unknown }) => (parameters.responseMode === 'afterReference' ? 'responseNode' : 'onReceived');
+  // Earlier n8n 2.x releases lack these helpers, so they get the same expression as a plain string.
+  if (typeof n8nWorkflow.webhookDescriptionFields === 'function' && typeof n8nWorkflow.fromFunction === 'function') {
+    return n8nWorkflow.webhookDescriptionFields({ responseMode: n8nWorkflow.fromFunction(resolve) });
+  }
+  return { responseMode: `={{(${String(resolve)})($parameter)}}` };
+}
 
 /** The express response n8n hands to webhook nodes. */
 type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
@@ -63,7 +80,11 @@ export class SohTrigger implements INodeType {
     name: 'sohTrigger',
     icon: { light: 'file:sohTrigger.svg', dark: 'file:sohTrigger.dark.svg' },
     group: ['trigger'],
-    version: 1,
+    // Version 1.1 behaves as 1. For a webhook node of version 1, n8n 2.41.1 evaluates an
+    // `options.binaryData` expression on every request, which costs an expression isolate per
+    // request. It skips that from 1.1. Workflows saved with version 1 keep working.
+    version: [1, 1.1],
+    defaultVersion: 1.1,
     subtitle: '={{$parameter["responseMode"] === "afterReference" ? "Respond with reference" : "Respond with receipt"}}',
     description: 'Receives Single Online Home submissions from iHub (Standard API) and stores them before responding',
     defaults: { name: 'SOH Trigger' },
@@ -79,7 +100,7 @@ export class SohTrigger implements INodeType {
         name: 'default',
         httpMethod: 'POST',
         path: WEBHOOK_PATH,
-        responseMode: '={{$parameter["responseMode"] === "afterReference" ? "responseNode" : "onReceived"}}',
+        ...responseModeField(),
       },
     ],
     triggerPanel,

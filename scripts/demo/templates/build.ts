@@ -172,7 +172,7 @@ function apiTemplate(key: 'apiToChs' | 'apiToChsAndAthena', athena: boolean): Te
       key,
       'iHub Standard API',
       `${PACKAGE}.sohTrigger`,
-      1,
+      1.1,
       [0, MAIN_Y],
       { responseMode: 'afterReference', options: {} },
       { webhookId: WEBHOOK_IDS[key] },
