@@ -229,6 +229,14 @@ describe.each(TARGET_FACTORIES)('store contract on %s', (_name, makeTarget) => {
       expect(repeat).toMatchObject({ reference: first.reference, created: false });
     });
 
+    it('keeps special characters in texts', async () => {
+      const submissionId = 'id with "quotes", {braces}, \\ and NULL';
+      const reference = 'ref "quoted", {braced} \\ NULL';
+      const allocated = await store.references.allocate({ scope: 'special "scope", {x}', periodKey: 'all', submissionId, render: () => reference });
+      expect(allocated).toMatchObject({ reference, created: true, record: { submissionId, scope: 'special "scope", {x}' } });
+      expect(await store.references.findByReference('special "scope", {x}', reference)).toMatchObject({ submissionId });
+    });
+
     describe('with a second store on the same database', () => {
       // A second store has its own queue and, on PostgreSQL, its own cached counters, as another process would.
       let other: ContactHubStore;
