@@ -95,7 +95,11 @@ export function parseArguments(argv: readonly string[]): BenchOptions {
     core: { ...DEFAULT_CORE_SETTINGS },
     store: { ...DEFAULT_STORE_SETTINGS },
     audit: { ...DEFAULT_AUDIT_SETTINGS },
-    n8n: { ...DEFAULT_N8N_SETTINGS, ...load },
+    n8n: {
+      ...DEFAULT_N8N_SETTINGS,
+      ...load,
+      defaultSettingsClients: DEFAULT_N8N_SETTINGS.defaultSettingsClients.filter((count) => !clients || clients.includes(count)),
+    },
     queue: { ...DEFAULT_QUEUE_SETTINGS, ...load, scalingClients: (clients ?? DEFAULT_QUEUE_SETTINGS.scalingClients).filter((count) => count > 1) },
     resultsDir: join(ROOT, 'bench', 'results'),
     // A partial run leaves the page alone unless --write-page is given, so the page shows one whole run.

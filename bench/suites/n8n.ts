@@ -6,21 +6,30 @@
  * reference the run handed out is unique.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { openStore, type ContactHubStore, type StoreConfig } from '../../core/store';
-import { startN8n } from '../../scripts/n8n/harness';
+import { RECOMMENDED_ENV, startN8n } from '../../scripts/n8n/harness';
 import { createChsSimulator } from '../../simulators/chs';
 import { MemorySampler } from '../lib/rss';
 import type { Recorder, SuiteName } from '../lib/results';
 import { deployBenchWorkflows } from '../lib/workflows';
 import { ReferenceTracker, runLoadRepeat, warmUp, type LoadContext, type LoadSettings } from './n8nLoad';
 
-export type N8nSettings = LoadSettings;
+export interface N8nSettings extends LoadSettings {
+  /**
+   * Numbers of clients of one extra repeat in a second n8n with n8n's default expression settings
+   * (isolates acquired eagerly), to show what the recommended setting changes. Empty skips it.
+   */
+  defaultSettingsClients: number[];
+}
 
-export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 10, warmupSeconds: 3, drainTimeoutSeconds: 120 };
+export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 10, warmupSeconds: 3, drainTimeoutSeconds: 120, defaultSettingsClients: [1, 10] };
+
+/** n8n's default for the setting that RECOMMENDED_ENV changes, for the comparison run. */
+const N8N_DEFAULT_EXPRESSION_ENV = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'false' } as const;
 
 /** Environment for every benchmarked n8n process: warnings only, so logging costs little. */
 export const BENCH_N8N_ENV = { N8N_LOG_LEVEL: 'warn' } as const;
@@ -75,6 +84,48 @@ export async function checkReferences(recorder: Recorder, suite: SuiteName, stor
   });
 }
 
+/**
+ * Runs one repeat at `settings.defaultSettingsClients` in a second, separate n8n, CHS simulator and store, with n8n's
+ * default expression settings in place of the recommended ones. Separate, because the audit key
+ * credential of each deployment is new and one audit chain takes one key.
+ */
+async function runDefaultSettingsComparison(recorder: Recorder, settings: N8nSettings, folder: string, log: (line: string) => void): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  const chs = await startBenchChs(folder);
+  const store: StoreConfig = { type: 'sqlite', path: join(folder, 'contact-hub.sqlite') };
+  let n8n: Awaited<ReturnType<typeof startN8n>> | undefined;
+  let reader: ContactHubStore | undefined;
+  try {
+    reader = await openStore(store);
+    log("  starting a second n8n with n8n's default expression settings");
+    n8n = await startN8n({ userFolder: join(folder, 'n8n'), env: { ...BENCH_N8N_ENV, ...N8N_DEFAULT_EXPRESSION_ENV } });
+    const instance = n8n;
+    await instance.setupOwner();
+    const context: LoadContext = {
+      recorder,
+      suite: 'n8n',
+      group: "n8n, regular mode, n8n's default expression settings (for comparison)",
+      idPrefix: 'n8n.default-expression-settings',
+      settings,
+      deployment: await deployBenchWorkflows(instance, { store, chs }),
+      webhookUrl: (path) => instance.webhookUrl(path),
+      chsUrl: chs.url,
+      countReferences: referenceCounter(reader),
+      countRunningExecutions: async () => (await instance.executions({ status: 'running', limit: 250 })).length,
+      tracker: new ReferenceTracker(),
+      runTag: `bench-${randomBytes(3).toString('hex')}`,
+      withTargets: false,
+      log,
+    };
+    await warmUp(context);
+    await runLoadRepeat(context, ['baseline', 'template'], settings.defaultSettingsClients);
+  } finally {
+    await n8n?.stop();
+    await reader?.close();
+    await chs.close();
+  }
+}
+
 export async function runN8nSuite(
   recorder: Recorder,
   repeats: number,
@@ -126,8 +177,14 @@ export async function runN8nSuite(
         peak.rootHwmMiB,
       );
     }
+
     await checkReferences(recorder, 'n8n', reader, context.tracker, chs.url);
-    return { ...settings, store: 'sqlite', n8nDatabase: 'sqlite' };
+    if (settings.defaultSettingsClients.length > 0) {
+      await n8n.stop();
+      n8n = undefined;
+      await runDefaultSettingsComparison(recorder, settings, join(folder, 'default-settings'), log);
+    }
+    return { ...settings, store: 'sqlite', n8nDatabase: 'sqlite', n8nEnvironment: RECOMMENDED_ENV };
   } finally {
     await n8n?.stop();
     await reader?.close();

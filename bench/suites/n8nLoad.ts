@@ -79,6 +79,8 @@ export interface LoadContext {
   workflowLabel?: (key: WorkflowKey) => string;
   /** Figure id segment for the workflow, `baseline` or `template` by default. */
   workflowId?: (key: WorkflowKey) => string;
+  /** False for comparison loads, whose figures carry no targets. */
+  withTargets?: boolean;
   log: (line: string) => void;
 }
 
@@ -168,6 +170,7 @@ function recordLoad(context: LoadContext, key: WorkflowKey, clients: number, res
   const id = (workflow: string, metric: string) => `${context.idPrefix}.${workflow}.c${clients}.${metric}`;
   const label = context.workflowLabel?.(key) ?? WORKFLOW_LABELS[key];
   const isTemplate = key === 'template';
+  const hasTargets = isTemplate && context.withTargets !== false;
   const base = (metric: 'rps' | 'p50' | 'p95' | 'p99' | 'errors', unit: string, better: 'higher' | 'lower'): FigureSpec => ({
     id: id(workflowId, metric),
     suite: context.suite,
@@ -180,12 +183,12 @@ function recordLoad(context: LoadContext, key: WorkflowKey, clients: number, res
   });
 
   const rps = base('rps', 'req/s', 'higher');
-  if (isTemplate) rps.target = { kind: 'ratio-of-baseline', min: 0.5 };
+  if (hasTargets) rps.target = { kind: 'ratio-of-baseline', min: 0.5 };
   context.recorder.record(rps, result.requestsPerSecond);
   context.recorder.record(base('p50', 'ms', 'lower'), result.p50Ms);
   context.recorder.record(base('p95', 'ms', 'lower'), result.p95Ms);
   const p99 = base('p99', 'ms', 'lower');
-  if (isTemplate && clients === 10) p99.target = { kind: 'at-most', max: 250 };
+  if (hasTargets && clients === 10) p99.target = { kind: 'at-most', max: 250 };
   context.recorder.record(p99, result.p99Ms);
   context.recorder.record(base('errors', 'count', 'lower'), result.errors);
 }
