@@ -13,8 +13,8 @@ import { decodeBuffer } from './safeJson';
 export type IntakeOutcome =
   /** The body was rejected before anything was stored. */
   | { kind: 'rejected'; status: 400 | 413 | 422; errors: JsonApiError[] }
-  /** The ledger could not be reached or written; iHub should retry. */
-  | { kind: 'store-unavailable'; error: JsonApiError; cause: unknown }
+  /** The body is valid but the ledger could not be reached or written; iHub should retry. */
+  | { kind: 'store-unavailable'; contact: CanonicalContact; error: JsonApiError; cause: unknown }
   /** Stored for the first time. */
   | { kind: 'accepted'; contact: CanonicalContact; entry: LedgerEntry }
   /** The same submission id with the same body was stored before. */
@@ -59,6 +59,7 @@ export async function receiveSubmission(
   } catch (cause) {
     return {
       kind: 'store-unavailable',
+      contact,
       cause,
       error: jsonApiError(
         503,

@@ -20,6 +20,7 @@ import {
   type JsonApiError,
 } from '../../core/sdm';
 import type { ContactHubStore, IntakeResponse } from '../../core/store/types';
+import { withIds } from '../shared/logging';
 import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { checkRequest } from './auth';
 import { WEBHOOK_PATH, properties, triggerPanel } from './description';
@@ -170,24 +171,30 @@ export class SohTrigger implements INodeType {
       case 'rejected':
         this.logger.info('SOH Trigger rejected an invalid submission', { status: outcome.status, code: outcome.errors[0]?.code });
         return sendErrors(response, outcome.status, outcome.errors);
-      case 'store-unavailable':
-        this.logger.error('SOH Trigger could not store a submission and responded 503 so iHub retries', {
+      case 'store-unavailable': {
+        const metadata = {
+          submissionId: outcome.contact.submission.id,
           error: outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause),
-        });
+        };
+        this.logger.error(withIds('SOH Trigger could not store a submission and responded 503 so iHub retries', metadata), metadata);
         return sendErrors(response, 503, [outcome.error]);
-      case 'conflict':
-        this.logger.warn('SOH Trigger received a submission id again with a different body', {
+      }
+      case 'conflict': {
+        const metadata = {
           submissionId: outcome.contact.submission.id,
           conflictCount: outcome.entry.conflictCount,
-        });
+        };
+        this.logger.warn(withIds('SOH Trigger received a submission id again with a different body and responded 409', metadata), metadata);
         return sendErrors(response, 409, [outcome.error]);
+      }
       case 'duplicate': {
         const entry = outcome.entry;
-        this.logger.info('SOH Trigger received a re-delivery and responded from the ledger without a new execution', {
+        const metadata = {
           submissionId: entry.submissionId,
           reference: entry.reference ?? undefined,
           deliveryCount: entry.deliveryCount,
-        });
+        };
+        this.logger.info(withIds('SOH Trigger received a re-delivery and responded from the ledger without a new execution', metadata), metadata);
         send(response, entry.response ?? acceptanceReceipt(entry.submissionId, entry.receivedAt, entry.reference));
         return { noWebhookResponse: true };
       }
@@ -212,21 +219,21 @@ export class SohTrigger implements INodeType {
     } catch (error) {
       // The submission is in the ledger, so iHub's retry is treated as a re-delivery and the
       // reconciler picks the entry up. No execution starts for it now.
-      this.logger.error('SOH Trigger stored a submission but could not record its routing, so it responded 503', {
-        submissionId,
-        error: (error as Error).message,
-      });
+      const metadata = { submissionId, error: (error as Error).message };
+      this.logger.error(withIds('SOH Trigger stored a submission but could not record its routing, so it responded 503', metadata), metadata);
       return sendErrors(response, 503, [
         jsonApiError(503, 'store-unavailable', 'Service unavailable', `Submission ${submissionId} was stored but its response could not be recorded. Retry later.`),
       ]);
     }
 
-    this.logger.info('SOH Trigger accepted a submission', {
+    const metadata = {
       submissionId,
       formType: contact.formType,
       output: manualHandling ? 'manual-handling' : 'accepted',
       needsReview: contact.drift.needsReview,
-    });
+    };
+    const accepted = manualHandling ? 'SOH Trigger accepted a submission for manual handling' : 'SOH Trigger accepted a submission';
+    this.logger.info(withIds(accepted, metadata), metadata);
     const workflowData = manualHandling ? [[], [item]] : [[item], []];
     if (responseMode === 'afterReference' && !manualHandling) return { workflowData };
     return { noWebhookResponse: true, workflowData };

@@ -33,6 +33,7 @@ import {
   type AttemptFailure,
   type RetryPolicy,
 } from '../../core/http/retry';
+import { withIds } from './logging';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -59,7 +60,7 @@ export interface RetryingRequestOptions<T> {
   policy?: Partial<RetryPolicy>;
   /** Per-attempt timeout in milliseconds (default 30 000). A timeout is retried. */
   timeoutMs?: number;
-  /** Ids for log lines, e.g. `{ submissionId, reference }`. Never personal data. */
+  /** Ids for log lines, e.g. `{ submissionId, reference }`, written into the message by `withIds`. Never personal data. */
   logContext?: IDataObject;
   /**
    * Called after a retryable failure and before the next attempt. Returning a result stops the
@@ -211,12 +212,13 @@ export async function requestWithRetry<T>(context: IExecuteFunctions, options: R
       throw buildError(context, options, failure, errorBody, thrown, attempt, decision.retryable, decision.reason, systemName, describeBody);
     }
 
-    context.logger.warn(`${systemName}: ${options.action} failed, will retry`, {
+    const retryMetadata = {
       ...options.logContext,
       attempt,
       delayMs: decision.delayMs,
       failure: describeAttemptFailure(failure),
-    });
+    };
+    context.logger.warn(withIds(`${systemName}: ${options.action} failed, will retry`, retryMetadata), retryMetadata);
     await sleep(decision.delayMs);
 
     if (options.beforeRetry) {

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { LedgerState, MarkStateDetails } from '../../core/store/types';
+import { withIds } from './logging';
 import { getStore, STORE_CREDENTIAL_TYPE } from './store';
 
 /** `failed` is set by callers that catch a store error after their own write succeeded. */
@@ -51,11 +52,8 @@ export async function markManualHandlingForFailures(context: IExecuteFunctions, 
         lastError: typeof error?.message === 'string' ? error.message : null,
       });
     } catch (storeError) {
-      context.logger.warn(`${nodeLabel}: could not record manual handling in the intake ledger`, {
-        submissionId,
-        code: manualHandling.code,
-        error: (storeError as Error).message,
-      });
+      const metadata = { submissionId, code: manualHandling.code, error: (storeError as Error).message };
+      context.logger.warn(withIds(`${nodeLabel}: could not record manual handling in the intake ledger`, metadata), metadata);
     }
   }
 }

@@ -27,6 +27,13 @@ function testStore(sqlitePath: string) {
 }
 
 
+/** Returns the message of the one log line at `level` that starts with `start`. */
+function logMessage(level: string, start: string): string {
+  const lines = harness.logs.filter((line) => line.level === level && line.message.startsWith(start));
+  expect(lines).toHaveLength(1);
+  return lines[0].message;
+}
+
 function post(body: string | Buffer, headers: Record<string, string> = CLIENT) {
   // A Buffer is sent as it is; axios would re-encode a string that is not valid JSON.
   return axios.post(harness.url, Buffer.from(body), {
@@ -81,6 +88,9 @@ describe('SOH Trigger intake', () => {
     expect(second.data).toEqual(first.data);
     expect(harness.calls[1].result).toEqual({ noWebhookResponse: true });
     expect((await (await ledger()).get(SUBMISSION_ID))!.deliveryCount).toBe(2);
+    expect(logMessage('info', 'SOH Trigger received a re-delivery')).toBe(
+      `SOH Trigger received a re-delivery and responded from the ledger without a new execution (submission ${SUBMISSION_ID})`,
+    );
   });
 
   test('same id with a different body is 409', async () => {
@@ -96,6 +106,9 @@ describe('SOH Trigger intake', () => {
     const entry = await (await ledger()).get(SUBMISSION_ID);
     expect(entry!.conflictCount).toBe(1);
     expect(entry!.conflictHashes).toHaveLength(1);
+    expect(logMessage('warn', 'SOH Trigger received a submission id again')).toBe(
+      `SOH Trigger received a submission id again with a different body and responded 409 (submission ${SUBMISSION_ID})`,
+    );
   });
 
   test('raw SOH form accepted', async () => {
@@ -112,6 +125,9 @@ describe('SOH Trigger intake', () => {
     expect(response.status).toBe(503);
     expect(response.data.errors).toEqual([expect.objectContaining({ status: '503', code: 'store-unavailable' })]);
     expect(harness.calls[0].result).toEqual({ noWebhookResponse: true });
+    expect(logMessage('error', 'SOH Trigger could not store a submission')).toBe(
+      `SOH Trigger could not store a submission and responded 503 so iHub retries (submission ${SUBMISSION_ID})`,
+    );
   });
 });
 
@@ -303,6 +319,9 @@ describe('SOH Trigger respond after reference', () => {
       status: 'accepted',
     });
     expect(harness.calls[1].result).toEqual({ noWebhookResponse: true });
+    expect(logMessage('info', 'SOH Trigger received a re-delivery')).toBe(
+      `SOH Trigger received a re-delivery and responded from the ledger without a new execution (submission ${SUBMISSION_ID}, reference 42/00017/25)`,
+    );
   });
 
   test('manual handling is answered by the trigger', async () => {
@@ -311,6 +330,7 @@ describe('SOH Trigger respond after reference', () => {
     expect(response.status).toBe(201);
     expect(response.data.data.type).toBe('receipt');
     expect(harness.calls[0].result!.noWebhookResponse).toBe(true);
+    expect(logMessage('info', 'SOH Trigger accepted')).toBe(`SOH Trigger accepted a submission for manual handling (submission ${SUBMISSION_ID})`);
   });
 });
 
