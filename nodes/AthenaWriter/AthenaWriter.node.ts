@@ -2,6 +2,7 @@ import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IExecut
 import type { ManualHandling } from '../../core/contact/types';
 import { processItems } from '../shared/items';
 import { markManualHandlingForFailures } from '../shared/ledger';
+import { withIds } from '../shared/logging';
 import { retryInfoFromError } from '../shared/http';
 import { testContactHubStoreCredential } from '../shared/store';
 import { addToOccurrence } from './actions/addToOccurrence';
@@ -64,12 +65,9 @@ export class AthenaWriter implements INodeType {
           const info = error instanceof NodeOperationError ? { retryable: false } : retryInfoFromError(error);
           const submission = item.json.submission as { id?: unknown } | undefined;
           const submissionId = typeof submission?.id === 'string' ? submission.id : null;
-          this.logger.warn('Athena Writer: item failed; continuing because continue-on-fail is on', {
-            submissionId,
-            itemIndex,
-            retryable: info.retryable,
-            error: (error as Error).message,
-          });
+          const reference = typeof item.json.reference === 'string' ? item.json.reference : undefined;
+          const metadata = { submissionId, reference, itemIndex, retryable: info.retryable, error: (error as Error).message };
+          this.logger.warn(withIds('Athena Writer: item failed; continuing because continue-on-fail is on', metadata), metadata);
           return {
             submissionId,
             operation: this.getNodeParameter('operation', itemIndex, '') as string,

@@ -19,6 +19,7 @@ import {
 } from '../../core/athena/contract';
 import type { RetryPolicy } from '../../core/http/retry';
 import { deriveIdempotencyKey, expectField, requestWithRetry, type HttpResult } from '../shared/http';
+import { withIds } from '../shared/logging';
 
 export const ATHENA_CREDENTIAL_TYPE = 'athenaApi';
 
@@ -91,7 +92,8 @@ export class AthenaClient {
         existing = await this.findOccurrences(submissionId);
       } catch (error) {
         // The create is retried with the same Idempotency-Key anyway, so a failed lookup only costs this shortcut.
-        this.context.logger.warn('Athena Writer: occurrence lookup before retry failed', { ...this.options.logContext, error: (error as Error).message });
+        const metadata = { ...this.options.logContext, error: (error as Error).message };
+        this.context.logger.warn(withIds('Athena Writer: occurrence lookup before retry failed', metadata), metadata);
         return undefined;
       }
       if (existing.length === 0) return undefined;

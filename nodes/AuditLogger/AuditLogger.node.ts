@@ -11,6 +11,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import { AuditChainError, AuditInputError, auditKeyFromCredential } from '../../core/audit';
+import { withIds } from '../shared/logging';
 import { testContactHubStoreCredential } from '../shared/store';
 import { continuedFailureItem } from '../shared/items';
 import { actorProperties } from './actions/actorProperties';
@@ -132,6 +133,7 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, 
   let description: string | undefined;
   if (error instanceof AuditChainError) description = 'Run Verify Chain and investigate before appending again.';
   else if (error instanceof AuditInputError) description = 'Correct the parameter named in the message.';
-  ctx.logger.error(`Audit Logger failed${where}`, { itemIndex, error: error instanceof Error ? error.name : 'unknown' });
+  const metadata = { submissionId: typeof submission === 'string' ? submission : undefined, itemIndex, error: error instanceof Error ? error.name : 'unknown' };
+  ctx.logger.error(withIds('Audit Logger failed', metadata), metadata);
   return new NodeOperationError(ctx.getNode(), `Audit Logger failed${where}: ${message}`, { itemIndex, description });
 }

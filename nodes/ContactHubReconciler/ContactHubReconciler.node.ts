@@ -6,6 +6,7 @@ import {
   type INodeTypeDescription,
   type IPollFunctions,
 } from 'n8n-workflow';
+import { withIds } from '../shared/logging';
 import { testContactHubStoreCredential } from '../shared/store';
 import { properties } from './description';
 import { reconcile, type FinalStep, type ReconciledItem } from './reconcile';
@@ -72,26 +73,28 @@ export class ContactHubReconciler implements INodeType {
     }
 
     for (const submissionId of result.completed) {
-      this.logger.info('Contact Hub Reconciler marked a submission completed', { submissionId });
+      this.logger.info(withIds('Contact Hub Reconciler marked a submission completed', { submissionId }), { submissionId });
     }
     for (const item of result.redrive) {
-      this.logger.info('Contact Hub Reconciler emits a submission for a re-drive', {
+      const metadata = {
         submissionId: item.submission.id,
         reference: item.reference,
         state: item.reconcile.state,
         attempts: item.reconcile.attempts,
         preview,
-      });
+      };
+      this.logger.info(withIds('Contact Hub Reconciler emits a submission for a re-drive', metadata), metadata);
     }
     for (const item of result.alert) {
-      this.logger.warn('Contact Hub Reconciler sent a submission to manual handling', {
+      const metadata = {
         submissionId: item.submission.id,
         reference: item.reference,
         state: item.reconcile.state,
         attempts: item.reconcile.attempts,
         code: item.manualHandling?.code,
         preview,
-      });
+      };
+      this.logger.warn(withIds('Contact Hub Reconciler sent a submission to manual handling', metadata), metadata);
     }
 
     if (result.redrive.length === 0 && result.alert.length === 0) return null;

@@ -10,6 +10,7 @@ import {
 import { receiveSubmission, routeContact, type IntakeOutcome } from '../../core/sdm';
 import type { ContactHubStore } from '../../core/store/types';
 import { formTypeProperties, readRoutingSettings } from '../shared/formTypes';
+import { withIds } from '../shared/logging';
 import { getStore, testContactHubStoreCredential } from '../shared/store';
 import { describeAttachments, isJsonAttachment, readEmailHeaders, type EmailHeaders } from './attachments';
 
@@ -98,7 +99,8 @@ export class SohEmailParser implements INodeType {
         switch (outcome.kind) {
           case 'accepted': {
             const submissionId = outcome.contact.submission.id;
-            this.logger.info('SOH Email Parser stored a submission from an email', { ...meta, submissionId });
+            const storedMetadata = { ...meta, submissionId };
+            this.logger.info(withIds('SOH Email Parser stored a submission from an email', storedMetadata), storedMetadata);
             const manualHandling = routeContact(outcome.contact, routing);
             if (!manualHandling) {
               submissions.push({ json: { ...outcome.contact, email: { ...headers, attachment: fileName } } as unknown as IDataObject, pairedItem });
@@ -108,13 +110,15 @@ export class SohEmailParser implements INodeType {
             try {
               await store!.intake.markState(submissionId, 'manual-handling', { manualReason: manualHandling.reason });
             } catch (error) {
-              this.logger.error('SOH Email Parser could not record manual handling in the intake ledger', { ...meta, submissionId, error: (error as Error).message });
+              const failedMetadata = { ...meta, submissionId, error: (error as Error).message };
+              this.logger.error(withIds('SOH Email Parser could not record manual handling in the intake ledger', failedMetadata), failedMetadata);
             }
             couldNotUse(manualHandling.code, manualHandling.reason, fileName, { submissionId, formType: outcome.contact.formType });
             break;
           }
-          case 'duplicate':
-            this.logger.info('SOH Email Parser skipped a submission already received', { ...meta, submissionId: outcome.entry.submissionId });
+          case 'duplicate': {
+            const duplicateMetadata = { ...meta, submissionId: outcome.entry.submissionId, reference: outcome.entry.reference ?? undefined };
+            this.logger.info(withIds('SOH Email Parser skipped a submission already received', duplicateMetadata), duplicateMetadata);
             couldNotUse(
               'already-received',
               `Submission ${outcome.entry.submissionId} in ${fileName} was already received (${outcome.entry.deliveryCount} deliveries); nothing new to do.`,
@@ -122,12 +126,16 @@ export class SohEmailParser implements INodeType {
               { submissionId: outcome.entry.submissionId, ledgerState: outcome.entry.state, reference: outcome.entry.reference },
             );
             break;
-          case 'conflict':
-            this.logger.warn('SOH Email Parser received a submission id again with a different body', { ...meta, submissionId: outcome.entry.submissionId });
+          }
+          case 'conflict': {
+            const conflictMetadata = { ...meta, submissionId: outcome.entry.submissionId };
+            this.logger.warn(withIds('SOH Email Parser received a submission id again with a different body', conflictMetadata), conflictMetadata);
             couldNotUse('submission-conflict', outcome.error.detail, fileName, { submissionId: outcome.entry.submissionId });
             break;
-          case 'rejected':
-            this.logger.info('SOH Email Parser could not read an attachment as a submission', { ...meta, code: outcome.errors[0]?.code });
+          }
+          case 'rejected': {
+            const rejectedMetadata = { ...meta, code: outcome.errors[0]?.code };
+            this.logger.info(withIds('SOH Email Parser could not read an attachment as a submission', rejectedMetadata), rejectedMetadata);
             couldNotUse(
               'invalid-attachment',
               `The attachment ${fileName} is not a usable submission: ${outcome.errors[0]?.detail ?? 'invalid'} Check the email by hand.`,
@@ -135,9 +143,11 @@ export class SohEmailParser implements INodeType {
               { errors: outcome.errors as unknown as IDataObject[] },
             );
             break;
+          }
           case 'store-unavailable': {
             const message = outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause);
-            this.logger.error('SOH Email Parser could not store a submission', { ...meta, error: message });
+            const unavailableMetadata = { ...meta, submissionId: outcome.contact.submission.id, error: message };
+            this.logger.error(withIds('SOH Email Parser could not store a submission', unavailableMetadata), unavailableMetadata);
             if (!this.continueOnFail()) {
               throw new NodeOperationError(
                 this.getNode(),

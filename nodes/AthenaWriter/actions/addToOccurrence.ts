@@ -11,6 +11,7 @@ import { evaluatePerson, thresholdRole } from '../../../core/pole';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readRetryOptions, type ItemResult } from '../common';
+import { withIds } from '../../shared/logging';
 import { getItemParameter } from '../../shared/parameters';
 
 const show = { operation: ['addToOccurrence'] };
@@ -127,7 +128,8 @@ export async function addToOccurrence(context: IExecuteFunctions, itemIndex: num
   const occurrenceId = requireText(context, itemIndex, 'occurrenceId', 'Occurrence ID');
   const submissionId = readSubmissionIdParameter(context, itemIndex);
   const addType = context.getNodeParameter('addType', itemIndex) as 'description' | 'linkNominal' | 'createNominal';
-  const logContext = { submissionId, occurrenceId };
+  const reference = typeof item.json.reference === 'string' ? item.json.reference : undefined;
+  const logContext = { submissionId, ...(reference ? { reference } : {}), occurrenceId };
   const client = new AthenaClient(context, { baseUrl, itemIndex, logContext, ...readRetryOptions(context, itemIndex) });
   const previous = (item.json.athena ?? {}) as IDataObject;
 
@@ -139,7 +141,8 @@ export async function addToOccurrence(context: IExecuteFunctions, itemIndex: num
       { kind: 'additional-information', text, externalKeys: { submissionId } },
       athenaIdempotencyKey('add-description-text', submissionId, occurrenceId, textHash),
     );
-    context.logger.info(`Athena Writer: description ${result.body.id} added to occurrence ${occurrenceId}`, logContext);
+    const metadata = { ...logContext, descriptionId: result.body.id };
+    context.logger.info(withIds('Athena Writer: description added to the occurrence', metadata), metadata);
     return { json: { ...item.json, athena: { ...previous, occurrenceId, added: { type: 'description', id: result.body.id, replayed: result.replayed } } } };
   }
 
@@ -168,7 +171,8 @@ export async function addToOccurrence(context: IExecuteFunctions, itemIndex: num
   // The key includes the nominal, so a reviewer who links one nominal and then another is not refused with 409.
   const keys = { submissionId, ...(personId ? { sourceId: personId } : {}) };
   const link = await client.linkNominal(occurrenceId, { nominalId, roles, externalKeys: keys }, athenaIdempotencyKey('add-nominal-link', submissionId, occurrenceId, nominalId, personId ?? ''));
-  context.logger.info(`Athena Writer: nominal ${nominalId} linked to occurrence ${occurrenceId}`, logContext);
+  const metadata = { ...logContext, nominalId };
+  context.logger.info(withIds('Athena Writer: nominal linked to the occurrence', metadata), metadata);
   return {
     json: { ...item.json, athena: { ...previous, occurrenceId, added: { type: addType, nominalId, linkId: link.body.id, roles, replayed: link.replayed } } },
   };

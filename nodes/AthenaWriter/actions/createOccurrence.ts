@@ -27,6 +27,7 @@ import {
 import { AthenaClient, athenaIdempotencyKey } from '../api';
 import { readContact, readRetryOptions, type ItemResult } from '../common';
 import { markLedgerState, type LedgerOutcome } from '../../shared/ledger';
+import { withIds } from '../../shared/logging';
 
 export const createOccurrenceProperties: INodeProperties[] = [
   {
@@ -101,7 +102,8 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
   }
 
   const { occurrence, replayed } = await findOrCreateOccurrence(client, contact, reference);
-  context.logger.info(`Athena Writer: occurrence ${occurrence.id} ${replayed ? 'already existed' : 'created'}`, { ...logContext, occurrenceId: occurrence.id });
+  const occurrenceMetadata = { ...logContext, occurrenceId: occurrence.id };
+  context.logger.info(withIds(`Athena Writer: occurrence ${replayed ? 'already existed' : 'created'}`, occurrenceMetadata), occurrenceMetadata);
 
   const continuationIds = await addDescriptionContinuations(client, contact, occurrence);
 
@@ -120,15 +122,17 @@ export async function createOccurrence(context: IExecuteFunctions, itemIndex: nu
       // The occurrence exists, so the item succeeds. The reconciler re-drives the entry, and the
       // replayed create then updates the ledger.
       ledger = 'failed';
-      context.logger.error('Athena Writer: occurrence written but the intake ledger update failed', { ...logContext, occurrenceId: occurrence.id, error: (error as Error).message });
+      const ledgerMetadata = { ...logContext, occurrenceId: occurrence.id, error: (error as Error).message };
+      context.logger.error(withIds('Athena Writer: occurrence written but the intake ledger update failed', ledgerMetadata), ledgerMetadata);
     }
   }
-  context.logger.info(`Athena Writer: ${decisions.length} person decisions for occurrence ${occurrence.id}`, {
+  const decisionsMetadata = {
     ...logContext,
     occurrenceId: occurrence.id,
     actions: decisions.map((decision) => decision.action).join(','),
     ledger,
-  });
+  };
+  context.logger.info(withIds(`Athena Writer: ${decisions.length} person decisions for the occurrence`, decisionsMetadata), decisionsMetadata);
 
   const json: IDataObject = {
     ...item.json,

@@ -3,6 +3,7 @@ import { NodeOperationError, jsonParse, type INodeProperties } from 'n8n-workflo
 import type { AuditAction, AuditEventInput, AuditOutcome, AuditStep } from '../../../core/audit';
 import { submissionIdProblem } from '../../../core/sdm/fields';
 import { optionalString, passThrough, readActor, readPath, splitFieldList, type OperationExecutor } from './context';
+import { withIds } from '../../shared/logging';
 import { getItemParameter } from '../../shared/parameters';
 
 const show = { show: { operation: ['appendEvent'] } };
@@ -191,13 +192,14 @@ export const executeAppendEvent: OperationExecutor = async (ctx, audit, item, it
     },
   ]);
 
-  ctx.logger.info('Audit event appended', {
+  const metadata = {
     submissionId,
     reference,
     eventId: event.eventId,
     sequence: event.sequence,
     step: event.step,
     action: event.action,
-  });
+  };
+  ctx.logger.info(withIds('Audit event appended', metadata), metadata);
   return [passThrough(item, itemIndex, { audit: { eventId: event.eventId, sequence: event.sequence, hash: event.hash } })];
 };

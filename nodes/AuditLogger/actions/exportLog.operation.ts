@@ -1,5 +1,6 @@
 /** Export: writes the audit log as a JSON Lines or CSV file in a binary property, and logs the export. */
 import type { INodeProperties } from 'n8n-workflow';
+import { withIds } from '../../shared/logging';
 import { optionalString, readActor, type OperationExecutor } from './context';
 
 const show = { show: { operation: ['export'] } };
@@ -86,7 +87,8 @@ export const executeExport: OperationExecutor = async (ctx, audit, _item, itemIn
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const fileName = `contact-hub-audit-${stamp}.${exported.fileExtension}`;
   const binary = await ctx.helpers.prepareBinaryData(Buffer.from(exported.content, 'utf8'), fileName, exported.mimeType);
-  ctx.logger.info('Audit log exported', { format, events: eventCount, submissionId, exportEventId: logged.eventId });
+  const metadata = { format, events: eventCount, submissionId, exportEventId: logged.eventId };
+  ctx.logger.info(withIds(`Audit log exported and recorded as audit event ${logged.eventId}`, metadata), metadata);
 
   return [
     {

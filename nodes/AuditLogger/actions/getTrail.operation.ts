@@ -1,6 +1,7 @@
 /** Get Trail: returns the events of one submission or reference in order, and logs the consultation. */
 import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { withIds } from '../../shared/logging';
 import { optionalString, readActor, type OperationExecutor } from './context';
 
 const show = { show: { operation: ['getTrail'] } };
@@ -75,7 +76,8 @@ export const executeGetTrail: OperationExecutor = async (ctx, audit, _item, item
       details: { operation: 'get-trail', eventsReturned: trail.length, includeContent },
     },
   ]);
-  ctx.logger.info('Audit trail read', { [by]: value, events: trail.length, consultationEventId: consultation.eventId });
+  const metadata = { [by]: value, events: trail.length, consultationEventId: consultation.eventId };
+  ctx.logger.info(withIds(`Audit trail read and recorded as audit event ${consultation.eventId}`, metadata), metadata);
 
   return trail.map((entry) => ({
     json: { ...entry.event, ...(entry.content ? { content: entry.content } : {}), consultationEventId: consultation.eventId },

@@ -50,7 +50,10 @@ export const executeRetentionSweep: OperationExecutor = async (ctx, audit, _item
 export const executeCreateCheckpoint: OperationExecutor = async (ctx, audit, _item, itemIndex) => {
   const checkpoint = await audit.log.checkpoint();
   if (checkpoint) {
-    ctx.logger.info('Audit checkpoint created', { checkpointNumber: checkpoint.checkpointNumber, upToSequence: checkpoint.upToSequence });
+    ctx.logger.info(`Audit checkpoint ${checkpoint.checkpointNumber} created up to event sequence ${checkpoint.upToSequence}`, {
+      checkpointNumber: checkpoint.checkpointNumber,
+      upToSequence: checkpoint.upToSequence,
+    });
   }
   return [{ json: checkpoint ? { created: true, ...checkpoint } : { created: false }, pairedItem: { item: itemIndex } }];
 };

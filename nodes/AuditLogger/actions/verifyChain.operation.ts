@@ -21,7 +21,7 @@ export const executeVerifyChain: OperationExecutor = async (ctx, audit, _item, i
   if (report.ok) {
     ctx.logger.info('Audit chain verified', { eventsChecked: report.eventsChecked, checkpointsChecked: report.checkpointsChecked });
   } else {
-    ctx.logger.error('Audit chain verification failed', {
+    ctx.logger.error(`Audit chain verification failed at event sequence ${report.firstProblem?.sequence ?? 'unknown'}`, {
       eventsChecked: report.eventsChecked,
       sequence: report.firstProblem?.sequence,
       kind: report.firstProblem?.kind,

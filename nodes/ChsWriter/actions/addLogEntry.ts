@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { LogEntryRequestSchema, type LogEntry, type LogEntryRequest } from '../../../core/chs/contract';
 import { deriveIdempotencyKey } from '../../shared/http';
+import { withIds } from '../../shared/logging';
 import { chsRequest, type ChsSettings } from '../transport';
 import { bodyDigest, existingChs, logContext, optionalString, readSubmissionId, requireString } from './common';
 
@@ -36,7 +37,8 @@ export async function addLogEntry(context: IExecuteFunctions, item: INodeExecuti
     logContext: logContext(submissionId, item, { incidentId }),
   });
 
-  context.logger.info('CHS Writer: log entry added', logContext(submissionId, item, { incidentId, logEntryId: result.body.id, replayed: result.replayed }));
+  const metadata = logContext(submissionId, item, { incidentId, logEntryId: result.body.id, replayed: result.replayed });
+  context.logger.info(withIds('CHS Writer: log entry added', metadata), metadata);
   return {
     ...item.json,
     chs: { ...existingChs(item), incidentId, lastLogEntryId: result.body.id, replayed: result.replayed },

@@ -14,6 +14,7 @@ import type { OpeningCodeRule } from '../../../core/chs/openingCodes';
 import { deriveIdempotencyKey, retryInfoFromError, type HttpResult } from '../../shared/http';
 import { toNodeError } from '../../shared/items';
 import { markLedgerState, type LedgerOutcome } from '../../shared/ledger';
+import { withIds } from '../../shared/logging';
 import { chsRequest, findIncidentBySubmission, type ChsSettings } from '../transport';
 import { existingChs, logContext, optionalString, readSubmissionId } from './common';
 
@@ -96,7 +97,7 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
   }
 
   if (!mapping.openingCodeMatched) {
-    context.logger.warn(`CHS Writer: no opening code rule for form type ${contact.formType}; used the fallback ${mapping.request.openingCode}`, logIds);
+    context.logger.warn(withIds(`CHS Writer: no opening code rule for form type ${contact.formType}; used the fallback ${mapping.request.openingCode}`, logIds), logIds);
   }
 
   let recoveredByLookup = false;
@@ -105,10 +106,12 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
       const found = await findIncidentBySubmission(context, settings, itemIndex, submissionId, logIds);
       if (!found) return undefined;
       recoveredByLookup = true;
-      context.logger.info('CHS Writer: found the incident created by an earlier attempt', { ...logIds, incidentId: found.id });
+      const foundMetadata = { ...logIds, incidentId: found.id };
+      context.logger.info(withIds('CHS Writer: found the incident created by an earlier attempt', foundMetadata), foundMetadata);
       return { statusCode: 200, body: found, headers: {}, attempts: 0, replayed: true };
     } catch (error) {
-      context.logger.warn('CHS Writer: lookup by submission id failed; retrying the create with the same idempotency key', { ...logIds, error: (error as Error).message });
+      const lookupMetadata = { ...logIds, error: (error as Error).message };
+      context.logger.warn(withIds('CHS Writer: lookup by submission id failed; retrying the create with the same idempotency key', lookupMetadata), lookupMetadata);
       return undefined;
     }
   };
@@ -140,10 +143,12 @@ export async function createIncident(context: IExecuteFunctions, item: INodeExec
       // The incident exists, so the item succeeds. The reconciler re-drives the entry, and the
       // replayed create then updates the ledger.
       ledger = 'failed';
-      context.logger.error('CHS Writer: incident created but the intake ledger update failed', { ...logIds, incidentId: incident.id, error: (error as Error).message });
+      const ledgerMetadata = { ...logIds, incidentId: incident.id, error: (error as Error).message };
+      context.logger.error(withIds('CHS Writer: incident created but the intake ledger update failed', ledgerMetadata), ledgerMetadata);
     }
   }
-  context.logger.info('CHS Writer: incident created', { ...logIds, incidentId: incident.id, replayed: result.replayed, attempts: result.attempts, ledger });
+  const createdMetadata = { ...logIds, incidentId: incident.id, replayed: result.replayed, attempts: result.attempts, ledger };
+  context.logger.info(withIds('CHS Writer: incident created', createdMetadata), createdMetadata);
 
   return {
     ...item.json,

@@ -4,6 +4,7 @@ import type { ManualHandling } from '../../../core/contact/types';
 import { retryInfoFromError } from '../../shared/http';
 import { processItems } from '../../shared/items';
 import { markManualHandlingForFailures } from '../../shared/ledger';
+import { withIds } from '../../shared/logging';
 import type { ChsOperation } from '../description';
 import { readChsSettings, type ChsSettings } from '../transport';
 import { addLogEntry } from './addLogEntry';
@@ -39,6 +40,16 @@ function submissionIdOf(context: IExecuteFunctions, item: INodeExecutionData, it
   return typeof submission?.id === 'string' ? submission.id : undefined;
 }
 
+/** Reads the reference and CHS incident id an item already carries, for log lines. */
+function idsOf(item: INodeExecutionData): { reference?: string; incidentId?: string } {
+  const reference = item.json.reference;
+  const incidentId = (item.json.chs as IDataObject | undefined)?.incidentId;
+  return {
+    ...(typeof reference === 'string' ? { reference } : {}),
+    ...(typeof incidentId === 'string' ? { incidentId } : {}),
+  };
+}
+
 export async function route(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
   const operationName = context.getNodeParameter('operation', 0) as ChsOperation;
   const operation = OPERATIONS[operationName];
@@ -53,11 +64,8 @@ export async function route(context: IExecuteFunctions): Promise<INodeExecutionD
       describeFailure: (error, item, itemIndex) => {
         const info = error instanceof NodeOperationError ? { retryable: false } : retryInfoFromError(error);
         const submissionId = submissionIdOf(context, item, itemIndex);
-        context.logger.warn(`CHS Writer: ${operationName} failed; continuing because continue-on-fail is on`, {
-          submissionId,
-          retryable: info.retryable,
-          error: (error as Error).message,
-        });
+        const metadata = { ...idsOf(item), submissionId, retryable: info.retryable, error: (error as Error).message };
+        context.logger.warn(withIds(`CHS Writer: ${operationName} failed; continuing because continue-on-fail is on`, metadata), metadata);
         return {
           submissionId: submissionId ?? null,
           operation: operationName,

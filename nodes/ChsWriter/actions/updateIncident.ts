@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { UpdateIncidentRequestSchema, type Incident, type UpdateIncidentRequest } from '../../../core/chs/contract';
 import { deriveIdempotencyKey } from '../../shared/http';
+import { withIds } from '../../shared/logging';
 import { chsRequest, type ChsSettings } from '../transport';
 import { bodyDigest, existingChs, logContext, optionalString, readSubmissionId, requireString } from './common';
 
@@ -61,7 +62,8 @@ export async function updateIncident(context: IExecuteFunctions, item: INodeExec
   });
 
   const incident = result.body;
-  context.logger.info('CHS Writer: incident updated', logContext(submissionId, item, { incidentId, replayed: result.replayed }));
+  const metadata = logContext(submissionId, item, { incidentId, replayed: result.replayed });
+  context.logger.info(withIds('CHS Writer: incident updated', metadata), metadata);
   return {
     ...item.json,
     chs: {

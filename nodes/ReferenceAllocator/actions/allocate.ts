@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { ReferenceSequenceExhaustedError, renderReference } from '../../../core/reference';
+import { withIds } from '../../shared/logging';
 import { openStoreFor, readAllocationDate, readAllocationKeys, readFormat, readOutputField, readSubmissionId, storeError } from './common';
 
 /**
@@ -40,11 +41,8 @@ export async function allocate(context: IExecuteFunctions, item: INodeExecutionD
     throw storeError(context, error, itemIndex, `record reference ${result.reference} in the intake ledger for submission ${submissionId}`);
   }
 
-  context.logger.info(result.created ? 'Reference Allocator: allocated a reference' : 'Reference Allocator: returned the existing reference', {
-    submissionId,
-    reference: result.reference,
-    sequence: result.sequence,
-    periodKey,
-  });
+  const metadata = { submissionId, reference: result.reference, sequence: result.sequence, periodKey };
+  const message = result.created ? 'Reference Allocator: allocated a reference' : 'Reference Allocator: returned the existing reference';
+  context.logger.info(withIds(message, metadata), metadata);
   return { ...item.json, [outputField]: result.reference };
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { withIds } from '../../shared/logging';
 import { openStoreFor, readAllocationDate, readAllocationKeys, readFormat, readOutputField, readSubmissionId, storeError } from './common';
 
 /** Reads the submission's reference in this format's scope; the output field is null when it has none. */
@@ -18,9 +19,8 @@ export async function lookUp(context: IExecuteFunctions, item: INodeExecutionDat
     throw storeError(context, error, itemIndex, `look up the reference of submission ${submissionId}`);
   }
 
-  context.logger.info(record ? 'Reference Allocator: found the reference' : 'Reference Allocator: submission has no reference yet', {
-    submissionId,
-    reference: record?.reference ?? null,
-  });
+  const metadata = { submissionId, reference: record?.reference ?? null };
+  const message = record ? 'Reference Allocator: found the reference' : 'Reference Allocator: submission has no reference yet';
+  context.logger.info(withIds(message, metadata), metadata);
   return { ...item.json, [outputField]: record?.reference ?? null };
 }

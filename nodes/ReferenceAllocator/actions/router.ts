@@ -2,6 +2,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { processItems } from '../../shared/items';
+import { withIds } from '../../shared/logging';
 import { OPERATIONS, type ReferenceOperation } from '../description';
 import { allocate } from './allocate';
 import { lookUp } from './lookUp';
@@ -28,10 +29,8 @@ export async function route(context: IExecuteFunctions): Promise<INodeExecutionD
   const output = await processItems(context, async (item, itemIndex) => handler(context, item, itemIndex), {
     describeFailure: (error, item) => {
       const submissionId = submissionIdOf(item);
-      context.logger.warn(`Reference Allocator: ${operationName} failed; continuing because continue-on-fail is on`, {
-        submissionId,
-        error: (error as Error).message,
-      });
+      const metadata = { submissionId, error: (error as Error).message };
+      context.logger.warn(withIds(`Reference Allocator: ${operationName} failed; continuing because continue-on-fail is on`, metadata), metadata);
       return { submissionId };
     },
   });
