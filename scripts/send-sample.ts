@@ -1,6 +1,7 @@
 /**
  * Sends an SDM document to the demo's iHub Standard API endpoint, as iHub would, and prints the
- * response and the force reference. Run it while `npm start` is running:
+ * response and one line saying what it means, with the force reference. Run it while `npm start`
+ * is running:
  *
  *   npx tsx scripts/send-sample.ts [file] [--new-id]
  *
@@ -10,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { describeResponse } from './demo/describeResponse';
 import { sendSubmission } from './demo/environment';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Sending ${path.relative(process.cwd(), file)} (submission ${submission?.attributes?.submissionId ?? 'unknown'}) to ${state.webhookUrl}\n`);
   const answer = await sendSubmission(state.webhookUrl, document, state.soh);
   process.stdout.write(`HTTP ${answer.status}\n${JSON.stringify(answer.body, null, 2)}\n`);
-  if (answer.reference) process.stdout.write(`Reference: ${answer.reference}\n`);
+  process.stdout.write(`${describeResponse(answer)}\n`);
   if (answer.status >= 300) process.exitCode = 1;
 }
 
