@@ -26,7 +26,7 @@ export interface N8nSettings extends LoadSettings {
   defaultSettingsClients: number[];
 }
 
-export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 10, warmupSeconds: 3, drainTimeoutSeconds: 120, defaultSettingsClients: [1, 10] };
+export const DEFAULT_N8N_SETTINGS: N8nSettings = { clients: [1, 10, 50], durationSeconds: 10, rampSeconds: 5, warmupSeconds: 3, drainTimeoutSeconds: 120, defaultSettingsClients: [1, 10] };
 
 /** n8n's default for the setting that RECOMMENDED_ENV changes, for the comparison run. */
 const N8N_DEFAULT_EXPRESSION_ENV = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'false' } as const;

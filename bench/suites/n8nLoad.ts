@@ -13,6 +13,8 @@ export interface LoadSettings {
   /** Numbers of concurrent clients (autocannon connections). */
   clients: number[];
   durationSeconds: number;
+  /** Seconds of load at the start of every load point that are not measured (see LoadOptions.rampSeconds). */
+  rampSeconds: number;
   /** Unrecorded load on each workflow before the first repeat. */
   warmupSeconds: number;
   /** Upper limit of the wait for the executions that follow each template load, in seconds. */
@@ -132,6 +134,7 @@ export async function loadWorkflow(context: LoadContext, key: WorkflowKey, clien
     url: context.webhookUrl(path),
     connections: clients,
     durationSeconds,
+    rampSeconds: context.settings.rampSeconds,
     expectedStatus: 201,
     contentType: 'application/vnd.api+json',
     makeBody: () => makeSubmission(`${context.runTag}-${++submissionCounter}`),

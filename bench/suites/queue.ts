@@ -29,6 +29,7 @@ export interface QueueSettings extends LoadSettings {
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   clients: [1, 10, 50],
   durationSeconds: 10,
+  rampSeconds: 5,
   warmupSeconds: 3,
   drainTimeoutSeconds: 120,
   workers: 2,
