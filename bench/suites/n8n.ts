@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { openStore, type ContactHubStore, type StoreConfig } from '../../core/store';
-import { RECOMMENDED_ENV, startN8n } from '../../scripts/n8n/harness';
+import { RECOMMENDED_ENV, startN8n, type N8nInstance } from '../../scripts/n8n/harness';
 import { createChsSimulator } from '../../simulators/chs';
 import { MemorySampler } from '../lib/rss';
 import type { Recorder, SuiteName } from '../lib/results';
-import { deployBenchWorkflows } from '../lib/workflows';
+import { deployBenchWorkflows, type BenchDeployment } from '../lib/workflows';
 import { ReferenceTracker, runLoadRepeat, warmUp, type LoadContext, type LoadSettings } from './n8nLoad';
 
 export interface N8nSettings extends LoadSettings {
@@ -84,46 +84,68 @@ export async function checkReferences(recorder: Recorder, suite: SuiteName, stor
   });
 }
 
+/** A running n8n with the benchmark workflows, its CHS simulator and a reader on its store. */
+interface BenchEnvironment {
+  n8n: N8nInstance;
+  chs: { url: string };
+  reader: ContactHubStore;
+  deployment: BenchDeployment;
+}
+
 /**
- * Runs one repeat at `settings.defaultSettingsClients` in a second, separate n8n, CHS simulator and store, with n8n's
- * default expression settings in place of the recommended ones. Separate, because the audit key
- * credential of each deployment is new and one audit chain takes one key.
+ * Starts a CHS simulator, a Contact Hub Store on SQLite and an n8n with `env` and the benchmark
+ * workflows, all in `folder`, runs `work` on them and stops them again.
  */
-async function runDefaultSettingsComparison(recorder: Recorder, settings: N8nSettings, folder: string, log: (line: string) => void): Promise<void> {
+async function withBenchEnvironment<T>(
+  folder: string,
+  env: Record<string, string>,
+  startMessage: string,
+  log: (line: string) => void,
+  work: (environment: BenchEnvironment) => Promise<T>,
+): Promise<T> {
   mkdirSync(folder, { recursive: true });
   const chs = await startBenchChs(folder);
   const store: StoreConfig = { type: 'sqlite', path: join(folder, 'contact-hub.sqlite') };
-  let n8n: Awaited<ReturnType<typeof startN8n>> | undefined;
+  let n8n: N8nInstance | undefined;
   let reader: ContactHubStore | undefined;
   try {
+    // Opening the store migrates it before n8n starts, and the benchmark keeps it open to count references.
     reader = await openStore(store);
-    log("  starting a second n8n with n8n's default expression settings");
-    n8n = await startN8n({ userFolder: join(folder, 'n8n'), env: { ...BENCH_N8N_ENV, ...N8N_DEFAULT_EXPRESSION_ENV } });
-    const instance = n8n;
-    await instance.setupOwner();
-    const context: LoadContext = {
-      recorder,
-      suite: 'n8n',
-      group: "n8n, regular mode, n8n's default expression settings (for comparison)",
-      idPrefix: 'n8n.default-expression-settings',
-      settings,
-      deployment: await deployBenchWorkflows(instance, { store, chs }),
-      webhookUrl: (path) => instance.webhookUrl(path),
-      chsUrl: chs.url,
-      countReferences: referenceCounter(reader),
-      countRunningExecutions: async () => (await instance.executions({ status: 'running', limit: 250 })).length,
-      tracker: new ReferenceTracker(),
-      runTag: `bench-${randomBytes(3).toString('hex')}`,
-      withTargets: false,
-      log,
-    };
-    await warmUp(context);
-    await runLoadRepeat(context, ['baseline', 'template'], settings.defaultSettingsClients);
+    log(startMessage);
+    n8n = await startN8n({ userFolder: join(folder, 'n8n'), env: { ...BENCH_N8N_ENV, ...env } });
+    await n8n.setupOwner();
+    const deployment = await deployBenchWorkflows(n8n, { store, chs });
+    return await work({ n8n, chs, reader, deployment });
   } finally {
     await n8n?.stop();
     await reader?.close();
     await chs.close();
   }
+}
+
+/** Builds the load context of one group of figures on a benchmark environment. */
+function benchLoadContext(
+  recorder: Recorder,
+  settings: N8nSettings,
+  environment: BenchEnvironment,
+  figures: Pick<LoadContext, 'group' | 'idPrefix' | 'withTargets'>,
+  log: (line: string) => void,
+): LoadContext {
+  const { n8n, chs, reader, deployment } = environment;
+  return {
+    ...figures,
+    recorder,
+    suite: 'n8n',
+    settings,
+    deployment,
+    webhookUrl: (path) => n8n.webhookUrl(path),
+    chsUrl: chs.url,
+    countReferences: referenceCounter(reader),
+    countRunningExecutions: async () => (await n8n.executions({ status: 'running', limit: 250 })).length,
+    tracker: new ReferenceTracker(),
+    runTag: `bench-${randomBytes(3).toString('hex')}`,
+    log,
+  };
 }
 
 export async function runN8nSuite(
@@ -133,62 +155,45 @@ export async function runN8nSuite(
   log: (line: string) => void = console.log,
 ): Promise<Record<string, unknown>> {
   const folder = mkdtempSync(join(tmpdir(), 'contact-hub-bench-n8n-'));
-  const chs = await startBenchChs(folder);
-  const store: StoreConfig = { type: 'sqlite', path: join(folder, 'contact-hub.sqlite') };
-  let n8n: Awaited<ReturnType<typeof startN8n>> | undefined;
-  let reader: ContactHubStore | undefined;
   try {
-    // Opening the store migrates it before n8n starts, and the benchmark keeps it open to count references.
-    reader = await openStore(store);
-    log('  starting n8n');
-    n8n = await startN8n({ userFolder: join(folder, 'n8n'), env: { ...BENCH_N8N_ENV } });
-    const instance = n8n;
-    await instance.setupOwner();
-    const deployment = await deployBenchWorkflows(instance, { store, chs });
+    await withBenchEnvironment(folder, {}, '  starting n8n', log, async (environment) => {
+      const context = benchLoadContext(recorder, settings, environment, { group: 'n8n, regular mode (one process)', idPrefix: 'n8n' }, log);
+      await warmUp(context);
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        log(`  repeat ${repeat + 1} of ${repeats}`);
+        const sampler = new MemorySampler({ n8n: environment.n8n.pid });
+        sampler.start();
+        await runLoadRepeat(context);
+        const peak = sampler.stop().n8n;
+        recorder.record(
+          { id: 'n8n.memory.tree', suite: 'n8n', group: 'n8n memory', label: 'n8n process and its task runner: peak RSS during one repeat', unit: 'MiB', better: 'lower' },
+          peak.peakTreeRssMiB,
+        );
+        recorder.record(
+          { id: 'n8n.memory.hwm', suite: 'n8n', group: 'n8n memory', label: 'n8n main process: VmHWM (peak RSS since start) at the end of the repeat', unit: 'MiB', better: 'lower' },
+          peak.rootHwmMiB,
+        );
+      }
+      await checkReferences(recorder, 'n8n', environment.reader, context.tracker, environment.chs.url);
+    });
 
-    const context: LoadContext = {
-      recorder,
-      suite: 'n8n',
-      group: 'n8n, regular mode (one process)',
-      idPrefix: 'n8n',
-      settings,
-      deployment,
-      webhookUrl: (path) => instance.webhookUrl(path),
-      chsUrl: chs.url,
-      countReferences: referenceCounter(reader),
-      countRunningExecutions: async () => (await instance.executions({ status: 'running', limit: 250 })).length,
-      tracker: new ReferenceTracker(),
-      runTag: `bench-${randomBytes(3).toString('hex')}`,
-      log,
-    };
-    await warmUp(context);
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      log(`  repeat ${repeat + 1} of ${repeats}`);
-      const sampler = new MemorySampler({ n8n: instance.pid });
-      sampler.start();
-      await runLoadRepeat(context);
-      const peak = sampler.stop().n8n;
-      recorder.record(
-        { id: 'n8n.memory.tree', suite: 'n8n', group: 'n8n memory', label: 'n8n process and its task runner: peak RSS during one repeat', unit: 'MiB', better: 'lower' },
-        peak.peakTreeRssMiB,
-      );
-      recorder.record(
-        { id: 'n8n.memory.hwm', suite: 'n8n', group: 'n8n memory', label: 'n8n main process: VmHWM (peak RSS since start) at the end of the repeat', unit: 'MiB', better: 'lower' },
-        peak.rootHwmMiB,
-      );
-    }
-
-    await checkReferences(recorder, 'n8n', reader, context.tracker, chs.url);
+    // A separate n8n, simulator and store, because each deployment's audit key credential is new
+    // and one audit chain takes one key.
     if (settings.defaultSettingsClients.length > 0) {
-      await n8n.stop();
-      n8n = undefined;
-      await runDefaultSettingsComparison(recorder, settings, join(folder, 'default-settings'), log);
+      const message = "  starting a second n8n with n8n's default expression settings";
+      await withBenchEnvironment(join(folder, 'default-settings'), N8N_DEFAULT_EXPRESSION_ENV, message, log, async (environment) => {
+        const figures = {
+          group: "n8n, regular mode, n8n's default expression settings (for comparison)",
+          idPrefix: 'n8n.default-expression-settings',
+          withTargets: false,
+        };
+        const context = benchLoadContext(recorder, settings, environment, figures, log);
+        await warmUp(context);
+        await runLoadRepeat(context, ['baseline', 'template'], settings.defaultSettingsClients);
+      });
     }
     return { ...settings, store: 'sqlite', n8nDatabase: 'sqlite', n8nEnvironment: RECOMMENDED_ENV };
   } finally {
-    await n8n?.stop();
-    await reader?.close();
-    await chs.close();
     rmSync(folder, { recursive: true, force: true });
   }
 }
