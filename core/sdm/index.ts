@@ -15,5 +15,5 @@ export { DEFAULT_JSON_LIMITS, readJsonBody, decodeBuffer, type JsonLimits } from
 export { parseContactTime, toLondonLocal } from './time';
 export { sdmDocumentSchema, type SdmDocument } from './sdmSchema';
 export { rawSohDocumentSchema, type RawSohDocument } from './rawSoh';
-export { receiveSubmission, routeContact, acceptanceReceipt, type IntakeOutcome, type RoutingSettings } from './intake';
+export { receiveSubmission, routeContact, acceptanceReceipt, REPLAYED_RESPONSE_HEADER, type IntakeOutcome, type RoutingSettings } from './intake';
 export { MAX_SUBMISSION_ID_LENGTH, submissionIdProblem } from './fields';

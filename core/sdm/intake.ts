@@ -128,6 +128,14 @@ export function routeContact(contact: CanonicalContact, settings: RoutingSetting
 }
 
 /**
+ * Response header the SOH Trigger sets to `true` when it answers a re-delivery from the intake
+ * ledger instead of accepting the submission again. Some HTTP APIs mark replayed responses with
+ * the same header (for example https://docs.whop.com/developer/api/idempotency). iHub reads only
+ * the status and body, so the header is for people and scripts that send submissions by hand.
+ */
+export const REPLAYED_RESPONSE_HEADER = 'Idempotent-Replayed';
+
+/**
  * Builds the 201 acceptance receipt. `receivedAt` is the first delivery's time, so a re-delivery
  * gets the same receipt as the first one.
  */

@@ -12,6 +12,7 @@ import {
   type IWebhookResponseData,
 } from 'n8n-workflow';
 import {
+  REPLAYED_RESPONSE_HEADER,
   acceptanceReceipt,
   jsonApiError,
   jsonApiErrorDocument,
@@ -195,6 +196,7 @@ export class SohTrigger implements INodeType {
           deliveryCount: entry.deliveryCount,
         };
         this.logger.info(withIds('SOH Trigger received a re-delivery and responded from the ledger without a new execution', metadata), metadata);
+        response.setHeader(REPLAYED_RESPONSE_HEADER, 'true');
         send(response, entry.response ?? acceptanceReceipt(entry.submissionId, entry.receivedAt, entry.reference));
         return { noWebhookResponse: true };
       }

@@ -7,6 +7,8 @@
 export interface SubmissionResponse {
   status: number;
   body: unknown;
+  /** True when the response carried `Idempotent-Replayed: true`, which marks a re-delivery that the trigger served from the ledger. */
+  replayed?: boolean;
 }
 
 interface JsonApiErrorLike {
@@ -84,12 +86,15 @@ function describeErrorBody(body: unknown): string {
 /**
  * Returns one plain line saying what the response means: accepted with a reference, accepted
  * without one, rejected with the error's title, field and detail, or not accepted yet (5xx).
- * For a re-delivery the SOH Trigger sends the stored first response, or a receipt built from the
- * ledger, and nothing in it marks a re-delivery, so it is described like a first delivery.
+ * For a re-delivery, which the SOH Trigger serves from the intake ledger, the line says so first.
  */
 export function describeResponse(response: SubmissionResponse): string {
   const { status, body } = response;
-  if (status >= 200 && status < 300) return describeAccepted(status, body);
+  if (status >= 200 && status < 300) {
+    const accepted = describeAccepted(status, body);
+    if (!response.replayed) return accepted;
+    return `Already received: this is a re-delivery, so nothing new was created and the response repeats the first one. ${accepted}`;
+  }
   if (status >= 500) {
     // The iHub Standard API treats a 5xx status as a system error: iHub retries, then falls back to email.
     return `Not accepted yet (HTTP ${status}): ${describeErrorBody(body)} iHub would send it again later.`;

@@ -10,6 +10,7 @@ import axios from 'axios';
 import { openAuditLog } from '../../core/audit/auditLog';
 import { createAuditKey } from '../../core/audit/keys';
 import type { VerifyReport } from '../../core/audit/verify';
+import { REPLAYED_RESPONSE_HEADER } from '../../core/sdm';
 import { openStore } from '../../core/store';
 import { startAthenaSimulator } from '../../simulators/athena/server';
 import { createChsSimulator } from '../../simulators/chs';
@@ -150,6 +151,8 @@ export interface SubmissionAnswer {
   status: number;
   body: unknown;
   reference?: string;
+  /** True when the trigger served a re-delivery from the intake ledger (`Idempotent-Replayed: true`). */
+  replayed: boolean;
 }
 
 /** POST an SDM document to a SOH Trigger the way iHub does, with the client id and secret headers. */
@@ -175,7 +178,8 @@ export async function sendSubmission(
     },
   });
   const body = response.data as { data?: { attributes?: { reference?: string } } };
-  return { status: response.status, body, reference: body?.data?.attributes?.reference };
+  const replayed = String(response.headers[REPLAYED_RESPONSE_HEADER.toLowerCase()] ?? '') === 'true';
+  return { status: response.status, body, reference: body?.data?.attributes?.reference, replayed };
 }
 
 export interface AuditTrailSummary {

@@ -190,6 +190,8 @@ describe('iHub Standard API to CHS and Athena', () => {
 
     expect(again.status).toBe(first!.answer.status);
     expect(again.body).toEqual(first!.answer.body);
+    expect(first!.answer.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await simulatorCounts()).toEqual(countsBefore);
     expect(await executionCount(workflowId)).toBe(executionsBefore);

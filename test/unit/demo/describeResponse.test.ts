@@ -19,6 +19,14 @@ describe('describeResponse', () => {
     );
   });
 
+  test('re-delivery says so first', () => {
+    const receipt = acceptanceReceipt(SUBMISSION_ID, RECEIVED_AT, '42/00001/26');
+    expect(describeResponse({ status: 201, body: receipt.body, replayed: true })).toBe(
+      'Already received: this is a re-delivery, so nothing new was created and the response repeats the first one. ' +
+        `Accepted with force reference 42/00001/26 (submission ${SUBMISSION_ID}).`,
+    );
+  });
+
   test('2xx that is not a receipt', () => {
     expect(describeResponse({ status: 200, body: { message: 'Workflow was started' } })).toBe(
       'Accepted with HTTP 200, but the response is not a receipt, so it gives no force reference.',

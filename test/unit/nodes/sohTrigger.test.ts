@@ -86,6 +86,8 @@ describe('SOH Trigger intake', () => {
     const second = await post(fixtureBytes(VALID));
     expect(second.status).toBe(first.status);
     expect(second.data).toEqual(first.data);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(second.headers['idempotent-replayed']).toBe('true');
     expect(harness.calls[1].result).toEqual({ noWebhookResponse: true });
     expect((await (await ledger()).get(SUBMISSION_ID))!.deliveryCount).toBe(2);
     expect(logMessage('info', 'SOH Trigger received a re-delivery')).toBe(
