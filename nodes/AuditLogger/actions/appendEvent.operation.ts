@@ -2,7 +2,7 @@
 import { NodeOperationError, jsonParse, type INodeProperties } from 'n8n-workflow';
 import type { AuditAction, AuditEventInput, AuditOutcome, AuditStep } from '../../../core/audit';
 import { submissionIdProblem } from '../../../core/sdm/fields';
-import { optionalString, passThrough, readActor, readPath, splitFieldList, type OperationExecutor } from './context';
+import { optionalString, passThrough, readActor, readPath, splitFieldList, trimmedText, type OperationExecutor } from './context';
 import { withIds } from '../../shared/logging';
 import { getItemParameter } from '../../shared/parameters';
 
@@ -165,8 +165,10 @@ export const executeAppendEvent: OperationExecutor = async (ctx, audit, item, it
   // Field names only, never values: the details are hashed and kept for the life of the log.
   const recordedDetails = missingFields.length > 0 ? { ...details, missingFields } : details;
 
-  const submissionId = optionalString(ctx, 'submissionId', itemIndex);
-  const submissionIdError = submissionId === undefined ? undefined : submissionIdProblem(numberAsText(getItemParameter(ctx, 'submissionId', itemIndex, '')));
+  // Read once: an unresolved expression would otherwise be evaluated twice per item.
+  const submissionIdValue = getItemParameter(ctx, 'submissionId', itemIndex, '');
+  const submissionId = trimmedText(submissionIdValue);
+  const submissionIdError = submissionId === undefined ? undefined : submissionIdProblem(numberAsText(submissionIdValue));
   if (submissionIdError !== undefined) {
     throw new NodeOperationError(ctx.getNode(), `Submission ID on item ${itemIndex} ${submissionIdError}`, {
       itemIndex,

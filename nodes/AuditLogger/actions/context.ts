@@ -51,12 +51,16 @@ export function splitFieldList(text: string): string[] {
     .filter((field) => field.length > 0);
 }
 
-/** Returns the trimmed string parameter, or undefined when it is empty. */
-export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-  const value = getItemParameter(ctx, name, itemIndex, '');
+/** Returns a parameter value as trimmed text, or undefined when it is empty. */
+export function trimmedText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
   return text === '' ? undefined : text;
+}
+
+/** Returns the trimmed string parameter, or undefined when it is empty. */
+export function optionalString(ctx: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
+  return trimmedText(getItemParameter(ctx, name, itemIndex, ''));
 }
 
 /** Reads the actor parameters shared by the operations that record who acted. */
