@@ -128,7 +128,7 @@ export function routeContact(contact: CanonicalContact, settings: RoutingSetting
 }
 
 /**
- * Response header the SOH Trigger sets to `true` when it answers a re-delivery from the intake
+ * Response header the SOH Trigger sets to `true` when it responds to a re-delivery from the intake
  * ledger instead of accepting the submission again. Some HTTP APIs mark replayed responses with
  * the same header (for example https://docs.whop.com/developer/api/idempotency). iHub reads only
  * the status and body, so the header is for people and scripts that send submissions by hand.

@@ -32,7 +32,7 @@ const JSON_API_TYPE = 'application/vnd.api+json';
 
 /**
  * Builds the webhook's `responseMode` from the node's Response Mode parameter. n8n 2.41 resolves a field
- * declared with `fromFunction` in plain JavaScript when the node's parameters hold no expression,
+ * declared with `fromFunction` in plain JavaScript when the node's parameters contain no expression,
  * so a request needs no expression isolate for it. The function is also inlined into the
  * expression the editor shows, so it must not refer to any name outside its body.
  */

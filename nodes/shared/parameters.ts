@@ -12,15 +12,15 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-/** `={{ $json.a.b }}`, `={{ $json.a?.b }}` and the same with `?? ""` after the reference. */
+/** Pattern of `={{ $json.a.b }}`, `={{ $json.a?.b }}` and the same with `?? ""` after the reference. */
 const FIELD_REFERENCE = /^=\{\{\s*\$json((?:\??\.[A-Za-z_$][\w$]*)+)\s*(\?\?\s*(?:""|''))?\s*\}\}$/;
 
-/** The Audit Logger's default actor, `={{ "workflow " + $workflow.id }}`. */
+/** Pattern of the Audit Logger's default actor, `={{ "workflow " + $workflow.id }}`. */
 const WORKFLOW_ACTOR = /^=\{\{\s*(["'])workflow \1\s*\+\s*\$workflow\.id\s*\}\}$/;
 
 interface PathStep {
   name: string;
-  /** True for `?.`, which yields undefined on a null or undefined value instead of throwing. */
+  /** Whether the step is `?.`, which yields undefined on a null or undefined value instead of throwing. */
   optional: boolean;
 }
 
@@ -54,13 +54,12 @@ function resolveFieldReference(json: unknown, reference: { steps: PathStep[]; em
       if (!step.optional) return undefined;
       return reference.emptyWhenMissing ? '' : undefined;
     }
-    if (typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, step.name)) {
-      // Inherited or primitive properties (`length`, `constructor`) are left to the engine.
-      if (typeof current === 'object' && !(step.name in (current as object))) {
-        current = undefined;
-        continue;
-      }
-      return undefined;
+    // Properties of primitives and inherited ones (`length`, `constructor`) are left to the engine.
+    if (typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, step.name)) {
+      if (step.name in current) return undefined;
+      current = undefined;
+      continue;
     }
     current = (current as Record<string, unknown>)[step.name];
   }

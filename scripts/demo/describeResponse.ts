@@ -86,7 +86,7 @@ function describeErrorBody(body: unknown): string {
 /**
  * Returns one plain line saying what the response means: accepted with a reference, accepted
  * without one, rejected with the error's title, field and detail, or not accepted yet (5xx).
- * For a re-delivery, which the SOH Trigger serves from the intake ledger, the line says so first.
+ * For a re-delivery, which the SOH Trigger serves from the intake ledger, the line starts with that fact.
  */
 export function describeResponse(response: SubmissionResponse): string {
   const { status, body } = response;

@@ -1,5 +1,5 @@
 /**
- * getItemParameter must return what n8n's expression engine returns, or let the engine answer.
+ * getItemParameter must return what n8n's expression engine returns, or leave the evaluation to the engine.
  * A test-only node reads one parameter both ways on every item, in n8n's real execution engine.
  */
 import { Workflow, resolveWebhookDescriptionField, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType } from 'n8n-workflow';
