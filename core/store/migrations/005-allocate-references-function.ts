@@ -17,13 +17,10 @@ import type { Migration } from './types';
  * A VOLATILE PL/pgSQL function takes a new snapshot for each statement under READ COMMITTED, so
  * the reads after the lock see every allocation committed before it. SQLite needs no function:
  * its allocation runs as one synchronous transaction.
+ *
+ * This is the function as of the latest migration; each migration that changes it replaces it whole.
  */
-export const allocateReferencesFunctionMigration: Migration = {
-  version: 5,
-  name: 'reference allocation function',
-  sqlite: [],
-  postgres: [
-    `CREATE FUNCTION contact_hub_allocate_references(
+const ALLOCATE_REFERENCES_FUNCTION = `CREATE OR REPLACE FUNCTION contact_hub_allocate_references(
       lock_key text,
       alloc_scope text,
       submission_ids text[],
@@ -53,8 +50,10 @@ export const allocateReferencesFunctionMigration: Migration = {
 
       RETURN QUERY
         SELECT 'existing', r.period_key, r.sequence, r.reference, r.submission_id, r.created_at
-        FROM contact_hub_references r
-        WHERE r.scope = alloc_scope AND r.submission_id = ANY (submission_ids);
+        FROM unnest(submission_ids) AS s(submission_id)
+        CROSS JOIN LATERAL (
+          SELECT * FROM contact_hub_references r WHERE r.scope = alloc_scope AND r.submission_id = s.submission_id LIMIT 1
+        ) r;
       has_existing := FOUND;
 
       SELECT EXISTS (
@@ -87,6 +86,24 @@ export const allocateReferencesFunctionMigration: Migration = {
         )
         SELECT 'inserted', i.period_key, i.sequence, i.reference, i.submission_id, i.created_at FROM inserted i;
     END
-    $function$`,
-  ],
+    $function$`;
+
+export const allocateReferencesFunctionMigration: Migration = {
+  version: 5,
+  name: 'reference allocation function',
+  sqlite: [],
+  postgres: [ALLOCATE_REFERENCES_FUNCTION],
+};
+
+/**
+ * Version 5 as released looked up existing references with `submission_id = ANY (…)`. Under a
+ * generic plan and without table statistics (autovacuum off, or a table not yet analysed), PostgreSQL
+ * ran that as a scan of every reference in the scope, so each allocation took longer than the last.
+ * The lookup now goes one submission at a time through the unique key.
+ */
+export const allocateReferencesLookupMigration: Migration = {
+  version: 6,
+  name: 'reference allocation function looks up by key',
+  sqlite: [],
+  postgres: [ALLOCATE_REFERENCES_FUNCTION],
 };
