@@ -45,8 +45,11 @@ describe('reference allocation PostgreSQL grants', () => {
     try {
       const first = await store.references.allocate({ scope: 'grants', periodKey: 'all', submissionId: 'g-1', render });
       const repeat = await store.references.allocate({ scope: 'grants', periodKey: 'all', submissionId: 'g-1', render });
+      // The second new one takes the single-statement path, which needs the same grants.
+      const second = await store.references.allocate({ scope: 'grants', periodKey: 'all', submissionId: 'g-1b', render });
       expect(first).toMatchObject({ reference: 'G/1', created: true });
       expect(repeat).toMatchObject({ reference: 'G/1', created: false });
+      expect(second).toMatchObject({ reference: 'G/2', created: true });
     } finally {
       await store.close();
     }
