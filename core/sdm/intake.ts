@@ -137,10 +137,17 @@ export const REPLAYED_RESPONSE_HEADER = 'Idempotent-Replayed';
 
 /**
  * Builds the 201 acceptance receipt. `receivedAt` is the first delivery's time, so a re-delivery
- * gets the same receipt as the first one.
+ * gets the same receipt as the first one. `manualHandling` adds `manualHandling: true`, for a
+ * submission already known to need a person when the receipt is sent; it is still accepted.
  */
-export function acceptanceReceipt(submissionId: string, receivedAt: string, reference?: string | null): IntakeResponse {
+export function acceptanceReceipt(
+  submissionId: string,
+  receivedAt: string,
+  reference?: string | null,
+  options: { manualHandling?: boolean } = {},
+): IntakeResponse {
   const attributes: Record<string, unknown> = { submissionId, receivedAt, status: 'accepted' };
   if (reference) attributes.reference = reference;
+  if (options.manualHandling) attributes.manualHandling = true;
   return { status: 201, body: { data: { type: 'receipt', id: submissionId, attributes } } };
 }

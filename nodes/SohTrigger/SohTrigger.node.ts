@@ -197,7 +197,8 @@ export class SohTrigger implements INodeType {
         };
         this.logger.info(withIds('SOH Trigger received a re-delivery and responded from the ledger without a new execution', metadata), metadata);
         response.setHeader(REPLAYED_RESPONSE_HEADER, 'true');
-        send(response, entry.response ?? acceptanceReceipt(entry.submissionId, entry.receivedAt, entry.reference));
+        const manualHandling = entry.state === 'manual-handling' && !entry.reference;
+        send(response, entry.response ?? acceptanceReceipt(entry.submissionId, entry.receivedAt, entry.reference, { manualHandling }));
         return { noWebhookResponse: true };
       }
       case 'accepted':
@@ -214,7 +215,7 @@ export class SohTrigger implements INodeType {
         await store!.intake.markState(submissionId, 'manual-handling', { manualReason: manualHandling.reason });
       }
       if (responseMode === 'immediately' || manualHandling) {
-        const receipt = acceptanceReceipt(submissionId, contact.receivedAt);
+        const receipt = acceptanceReceipt(submissionId, contact.receivedAt, null, { manualHandling: Boolean(manualHandling) });
         await store!.intake.setResponse(submissionId, receipt);
         send(response, receipt);
       }

@@ -39,12 +39,15 @@ function describeAccepted(status: number, body: unknown): string {
   const submissionId = text(attributes.submissionId) ?? 'with an unknown id';
   const reference = text(attributes.reference);
   if (reference) return `Accepted with force reference ${reference} (submission ${submissionId}).`;
-  // NOTE: the receipt has no manual-handling marker, so this is inferred from the missing
-  // reference. A trigger set to respond on receipt, or a re-delivery that arrives before the
-  // reference exists, also responds without one.
+  if (attributes.manualHandling === true) {
+    return (
+      `Accepted as submission ${submissionId} for manual handling, without a force reference. ` +
+      'A person handles it from the contact_hub_manual_handling data table, which gives the reason.'
+    );
+  }
   return (
-    `Accepted as submission ${submissionId}, but the response has no force reference. ` +
-    'With the template workflows that usually means it goes to manual handling: look for it in the contact_hub_manual_handling data table.'
+    `Accepted as submission ${submissionId}, without a force reference yet. ` +
+    'A trigger set to respond on receipt answers before the reference exists; the execution in n8n shows the reference or the reason for manual handling.'
   );
 }
 

@@ -261,7 +261,8 @@ describe('iHub Standard API to CHS and Athena', () => {
     expect(answer.status).toBe(201);
     const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
     expect(receipt.data.id).toBe(submissionId);
-    expect(receipt.data.attributes.status).toBe('accepted');
+    expect(receipt.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
+    expect(receipt.data.attributes.reference).toBeUndefined();
     await waitForExecutions(workflowId, before + 1);
     expect(await chsIncidents(submissionId)).toHaveLength(0);
     expect(await athenaOccurrences(submissionId)).toHaveLength(0);
@@ -367,6 +368,39 @@ describe('operator review', () => {
     const row = (await manualHandlingRows()).find((candidate) => candidate.reference === '42/99999/26');
     expect(row?.code).toBe('chs-update-failed');
     expect(row?.reason).toMatch(/INC-999999/);
+  });
+});
+
+describe('failed reference allocation', () => {
+  test('answers 201 marked for manual handling and queues the submission with the reason', async () => {
+    const workflowId = environment.deployment.workflows.apiToChs!.id;
+    const url = environment.deployment.webhookUrls.apiToChs;
+    const original = await environment.n8n.publicApi<{ nodes: Array<{ type: string; parameters: Record<string, unknown> }> }>('GET', `/workflows/${workflowId}`);
+    const broken = structuredClone(original);
+    const allocatorNode = broken.nodes.find((node) => node.type === 'n8n-nodes-contact-hub.referenceAllocator')!;
+    allocatorNode.parameters = { ...allocatorNode.parameters, pattern: '{FORCE}/{SERIAL}' };
+    await updateWorkflow(environment.n8n, workflowId, broken as never);
+    await waitForWebhook(url);
+
+    try {
+      const before = await executionCount(workflowId);
+      const { document, submissionId } = fixture('ocr-bicycle-theft.json', randomUUID());
+      const answer = await sendSubmission(url, document, environment.deployment.soh);
+
+      expect(answer.status).toBe(201);
+      const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
+      expect(receipt.data.id).toBe(submissionId);
+      expect(receipt.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
+      expect(receipt.data.attributes.reference).toBeUndefined();
+      await waitForExecutions(workflowId, before + 1);
+      expect(await chsIncidents(submissionId)).toHaveLength(0);
+      const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
+      expect(row?.code).toBe('reference-not-allocated');
+      expect(row?.reason).toContain('Invalid Pattern "{FORCE}/{SERIAL}"');
+      await expectVerifiedTrail(submissionId, ['received', 'manual-handling']);
+    } finally {
+      await updateWorkflow(environment.n8n, workflowId, original as never);
+    }
   });
 });
 

@@ -102,7 +102,7 @@ const RECEIPT_BODY =
 
 const RECEIPT_WITHOUT_REFERENCE_BODY =
   "={{ JSON.stringify({ data: { type: 'receipt', id: $json.submission.id, attributes: { submissionId: $json.submission.id, " +
-  "receivedAt: $json.receivedAt, status: 'accepted' } } }) }}";
+  "receivedAt: $json.receivedAt, status: 'accepted', manualHandling: true } } }) }}";
 
 /** Expression for the failure message in the `error` field that a Contact Hub node adds to a failed item. */
 const ERROR_TEXT = "($json.error?.message ?? $json.error ?? 'unknown error')";

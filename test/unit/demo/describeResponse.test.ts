@@ -14,8 +14,17 @@ describe('describeResponse', () => {
   test('receipt without reference', () => {
     const receipt = acceptanceReceipt(SUBMISSION_ID, RECEIVED_AT);
     expect(describeResponse({ status: 201, body: receipt.body })).toBe(
-      `Accepted as submission ${SUBMISSION_ID}, but the response has no force reference. ` +
-        'With the template workflows that usually means it goes to manual handling: look for it in the contact_hub_manual_handling data table.',
+      `Accepted as submission ${SUBMISSION_ID}, without a force reference yet. ` +
+        'A trigger set to respond on receipt answers before the reference exists; the execution in n8n shows the reference or the reason for manual handling.',
+    );
+  });
+
+  test('receipt marked for manual handling', () => {
+    const receipt = acceptanceReceipt(SUBMISSION_ID, RECEIVED_AT, null, { manualHandling: true });
+    expect(receipt.body).toMatchObject({ data: { attributes: { manualHandling: true, status: 'accepted' } } });
+    expect(describeResponse({ status: 201, body: receipt.body })).toBe(
+      `Accepted as submission ${SUBMISSION_ID} for manual handling, without a force reference. ` +
+        'A person handles it from the contact_hub_manual_handling data table, which gives the reason.',
     );
   });
 

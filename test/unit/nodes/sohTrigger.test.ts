@@ -67,6 +67,7 @@ describe('SOH Trigger intake', () => {
     expect(response.status).toBe(201);
     expect(response.headers['content-type']).toBe('application/vnd.api+json');
     expect(response.data.data).toMatchObject({ type: 'receipt', id: SUBMISSION_ID, attributes: { submissionId: SUBMISSION_ID, status: 'accepted' } });
+    expect(response.data.data.attributes.manualHandling).toBeUndefined();
 
     const entry = await (await ledger()).get(SUBMISSION_ID);
     expect(entry).toMatchObject({ state: 'received', source: 'standard-api', formType: 'OCR', deliveryCount: 1 });
@@ -252,6 +253,7 @@ describe('SOH Trigger routing', () => {
     harness.options.parameters.formTypes = { OCR: false };
     const response = await post(fixtureBytes(VALID));
     expect(response.status).toBe(201);
+    expect(response.data.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
     const [main, manual] = harness.calls[0].result!.workflowData!;
     expect(main).toEqual([]);
     expect(manual[0].json.manualHandling).toMatchObject({ code: 'form-type-disabled' });
