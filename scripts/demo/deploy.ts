@@ -247,9 +247,10 @@ export async function deployTemplates(n8n: N8nInstance, options: DeployOptions):
     });
     const publishable = key !== 'emailToChs' || options.mail !== undefined;
     let published = false;
-    if ((options.publish ?? true) && publishable && key !== 'errorHandler') {
+    if ((options.publish ?? true) && publishable) {
       try {
-        await n8n.publishWorkflow(created.id);
+        // n8n 2.x runs an error workflow only when it is published, although it registers no trigger.
+        await n8n.publishWorkflow(created.id, undefined, { expectTriggers: key !== 'errorHandler' });
         published = true;
       } catch (error) {
         throw new Error(`Publishing the template "${workflow.name}" (workflow ${created.id}) failed: ${(error as Error).message}`);

@@ -2,7 +2,8 @@
  * End-to-end tests in a real n8n. Every template is deployed and published through the public API.
  * Realistic SDM submissions go in over the iHub Standard API and by email, and the CHS and Athena
  * simulators must hold exactly the records expected. Further cases: manual handling for a
- * switched-off form type and for a CHS that keeps failing, re-delivery, the operator review form.
+ * switched-off form type, a failed reference allocation and a CHS that keeps failing,
+ * re-delivery, the operator review form, and the error handler.
  * Each submission's audit trail must verify.
  *
  * Needs `npm run build` first (the harness installs the built package into n8n) and the n8n install
@@ -400,6 +401,48 @@ describe('failed reference allocation', () => {
       await expectVerifiedTrail(submissionId, ['received', 'manual-handling']);
     } finally {
       await updateWorkflow(environment.n8n, workflowId, original as never);
+    }
+  });
+});
+
+describe('error handler', () => {
+  test('an execution that stops on an uncaught error reaches manual handling and the contact centre', async () => {
+    const handlerId = environment.deployment.workflows.errorHandler!.id;
+    const webhookPath = `error-handler-check-${randomUUID()}`;
+    const name = `Stops on purpose ${webhookPath.slice(-8)}`;
+    const failing = await environment.n8n.publicApi<{ id: string }>('POST', '/workflows', {
+      name,
+      nodes: [
+        { id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { path: webhookPath, httpMethod: 'POST' } },
+        {
+          id: randomUUID(),
+          name: 'Stop on purpose',
+          type: 'n8n-nodes-base.stopAndError',
+          typeVersion: 1,
+          position: [220, 0],
+          parameters: { errorMessage: 'Deliberate failure for the error handler check' },
+        },
+      ],
+      connections: { Webhook: { main: [[{ node: 'Stop on purpose', type: 'main', index: 0 }]] } },
+      settings: { executionOrder: 'v1', errorWorkflow: handlerId },
+    });
+    try {
+      await environment.n8n.publishWorkflow(failing.id);
+      const url = environment.n8n.webhookUrl(webhookPath);
+      await waitForWebhook(url);
+      const before = await executionCount(handlerId);
+
+      await axios.post(url, { check: true }, { validateStatus: () => true });
+
+      await waitForExecutions(handlerId, before + 1);
+      const row = (await manualHandlingRows()).find((candidate) => candidate.reason.includes(name));
+      expect(row?.code).toBe('workflow-failed');
+      expect(row?.reason).toContain('Stop on purpose');
+      expect(row?.reason).toContain('Deliberate failure for the error handler check');
+      const email = await environment.mail.waitForEmail((message) => message.raw.includes(name));
+      expect(email.subject).toContain('workflow-failed');
+    } finally {
+      await environment.n8n.publicApi('DELETE', `/workflows/${failing.id}`).catch(() => undefined);
     }
   });
 });

@@ -665,7 +665,7 @@ function errorHandlerTemplate(): TemplateWorkflow {
       'n8n runs this workflow when another Contact Hub workflow stops with an error that no error output caught. ' +
       `It adds a row to the data table \`${MANUAL_HANDLING_TABLE}\` and emails the contact centre, so a stopped execution is never silent. ` +
       'The submission itself is safe in the intake ledger; re-run the failed execution once the cause is fixed.\n\n' +
-      'Configure: in each Contact Hub workflow, *Settings* → *Error workflow* → this workflow; an SMTP credential for the email.',
+      'Configure: **publish this workflow**, because n8n 2.x does not run an error workflow that is not published; in each Contact Hub workflow, *Settings* → *Error workflow* → this workflow; an SMTP credential for the email.',
     6,
   );
   return canvas.workflow('Contact Hub: Error handler');
