@@ -110,6 +110,15 @@ async function expectVerifiedTrail(submissionId: string, steps: string[]): Promi
   for (const step of steps) expect(recorded).toContain(step);
 }
 
+/** A 201 acceptance receipt without a reference, marked for manual handling. */
+function expectManualHandlingReceipt(answer: SubmissionAnswer, submissionId: string): void {
+  expect(answer.status).toBe(201);
+  const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
+  expect(receipt.data.id).toBe(submissionId);
+  expect(receipt.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
+  expect(receipt.data.attributes.reference).toBeUndefined();
+}
+
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'contact-hub-e2e-'));
   environment = await startContactHubEnvironment({ dataDir });
@@ -259,11 +268,7 @@ describe('iHub Standard API to CHS and Athena', () => {
     const { document, submissionId } = fixture('asb-nuisance-youths.json');
     const answer = await send(document);
 
-    expect(answer.status).toBe(201);
-    const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
-    expect(receipt.data.id).toBe(submissionId);
-    expect(receipt.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
-    expect(receipt.data.attributes.reference).toBeUndefined();
+    expectManualHandlingReceipt(answer, submissionId);
     await waitForExecutions(workflowId, before + 1);
     expect(await chsIncidents(submissionId)).toHaveLength(0);
     expect(await athenaOccurrences(submissionId)).toHaveLength(0);
@@ -388,11 +393,7 @@ describe('failed reference allocation', () => {
       const { document, submissionId } = fixture('ocr-bicycle-theft.json', randomUUID());
       const answer = await sendSubmission(url, document, environment.deployment.soh);
 
-      expect(answer.status).toBe(201);
-      const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
-      expect(receipt.data.id).toBe(submissionId);
-      expect(receipt.data.attributes).toMatchObject({ status: 'accepted', manualHandling: true });
-      expect(receipt.data.attributes.reference).toBeUndefined();
+      expectManualHandlingReceipt(answer, submissionId);
       await waitForExecutions(workflowId, before + 1);
       expect(await chsIncidents(submissionId)).toHaveLength(0);
       const row = (await manualHandlingRows()).find((candidate) => candidate.submissionId === submissionId);
