@@ -250,7 +250,7 @@ export async function deployTemplates(n8n: N8nInstance, options: DeployOptions):
     if ((options.publish ?? true) && publishable) {
       try {
         // n8n 2.x runs an error workflow only when it is published, although it registers no trigger.
-        await n8n.publishWorkflow(created.id, undefined, { expectTriggers: key !== 'errorHandler' });
+        await n8n.publishWorkflow(created.id, { expectTriggers: key !== 'errorHandler' });
         published = true;
       } catch (error) {
         throw new Error(`Publishing the template "${workflow.name}" (workflow ${created.id}) failed: ${(error as Error).message}`);

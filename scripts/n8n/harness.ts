@@ -337,10 +337,10 @@ export class N8nInstance {
    * Publishes (activates) a workflow through the public API and waits until n8n has
    * registered its triggers and webhooks. n8n 2.41.1 activates after the publish request
    * has returned, and only then stores the workflow's trigger count (0 until activated).
-   * An error workflow (Error Trigger only) registers no trigger: give `expectTriggers: false`
+   * An error workflow (Error Trigger only) registers no trigger, so give `expectTriggers: false`
    * to wait only until its newest version is the active one.
    */
-  async publishWorkflow(workflowId: string, timeoutMs = 30_000, { expectTriggers = true }: { expectTriggers?: boolean } = {}): Promise<void> {
+  async publishWorkflow(workflowId: string, { timeoutMs = 30_000, expectTriggers = true }: { timeoutMs?: number; expectTriggers?: boolean } = {}): Promise<void> {
     const route = `/workflows/${encodeURIComponent(workflowId)}`;
     await this.publicApi('POST', `${route}/publish`, {});
 
@@ -350,8 +350,8 @@ export class N8nInstance {
       // cannot tell that the new version is live: the active version must be the saved one too.
       const workflow = await this.publicApi<{ triggerCount?: number; versionId?: string; activeVersionId?: string | null }>('GET', route);
       const newestIsActive = workflow.versionId === undefined || workflow.activeVersionId === workflow.versionId;
-      const triggersRegistered = !expectTriggers || (workflow.triggerCount ?? 0) > 0;
-      if (triggersRegistered && newestIsActive && (expectTriggers || workflow.activeVersionId)) return;
+      const live = expectTriggers ? (workflow.triggerCount ?? 0) > 0 : Boolean(workflow.activeVersionId);
+      if (live && newestIsActive) return;
 
       const activationError = await this.rest<{ error?: string } | null>('GET', `/active-workflows/error/${encodeURIComponent(workflowId)}`);
       if (activationError?.error) throw new Error(`Publishing workflow ${workflowId} failed: ${activationError.error}`);
