@@ -110,7 +110,7 @@ async function expectVerifiedTrail(submissionId: string, steps: string[]): Promi
   for (const step of steps) expect(recorded).toContain(step);
 }
 
-/** A 201 acceptance receipt without a reference, marked for manual handling. */
+/** Checks that the answer is a 201 acceptance receipt without a reference, marked for manual handling. */
 function expectManualHandlingReceipt(answer: SubmissionAnswer, submissionId: string): void {
   expect(answer.status).toBe(201);
   const receipt = answer.body as { data: { id: string; attributes: Record<string, unknown> } };
@@ -378,7 +378,7 @@ describe('operator review', () => {
 });
 
 describe('failed reference allocation', () => {
-  test('answers 201 marked for manual handling and queues the submission with the reason', async () => {
+  test('201 marked and queued with reason', async () => {
     const workflowId = environment.deployment.workflows.apiToChs!.id;
     const url = environment.deployment.webhookUrls.apiToChs;
     const original = await environment.n8n.publicApi<{ nodes: Array<{ type: string; parameters: Record<string, unknown> }> }>('GET', `/workflows/${workflowId}`);
@@ -407,7 +407,7 @@ describe('failed reference allocation', () => {
 });
 
 describe('error handler', () => {
-  test('an execution that stops on an uncaught error reaches manual handling and the contact centre', async () => {
+  test('uncaught error reaches manual handling', async () => {
     const handlerId = environment.deployment.workflows.errorHandler!.id;
     const webhookPath = `error-handler-check-${randomUUID()}`;
     const name = `Stops on purpose ${webhookPath.slice(-8)}`;

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL allocation's single-statement path (SqlReferenceRepository.allocateInOneStatement):
- * when it is taken, and that every case it declines ends with the answer the general path gives.
+ * when it is taken, and that every case it declines ends with the result the general path returns.
  * Two stores opened on one schema stand for two n8n processes, each with its own counter cache.
  */
 import { Client } from 'pg';
@@ -29,7 +29,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     await target.drop();
   });
 
-  /** Records the names of the prepared statements a store sends, with ` failed` after those the server refused. */
+  /** Records the names of the prepared statements a store sends, with ` failed` after those the server rejected. */
   function statementsOf(store: ContactHubStore): string[] {
     const names: string[] = [];
     const db = store.db as PostgresDatabase;
@@ -74,7 +74,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     jest.restoreAllMocks();
   });
 
-  it('takes one statement once the counter is cached, and the function before that', async () => {
+  it('uses one statement once cached', async () => {
     const scope = `fast-${scopeNumber}`;
     const names = statementsOf(first);
     const allocate = allocator(first, scope);
@@ -89,7 +89,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(await counterOf(scope)).toBe(3);
   });
 
-  it('carries a batch of concurrent calls in one statement', async () => {
+  it('batches concurrent calls in one statement', async () => {
     const scope = `batch-${scopeNumber}`;
     const allocate = allocator(first, scope);
     await allocate('b-0');
@@ -101,13 +101,13 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(await counterOf(scope)).toBe(6);
   });
 
-  it('numbers on from the stored counter when another process moved it, in a second statement', async () => {
+  it('retries from a counter moved elsewhere', async () => {
     const scope = `stale-${scopeNumber}`;
     const fromFirst = allocator(first, scope);
     const fromSecond = allocator(second, scope);
     await fromFirst('s-1');
     await fromFirst('s-2');
-    // The second store moves the counter on; the first store's cache still says 2.
+    // The second store moves the counter on, while the first store's cache still contains 2.
     await expect(fromSecond('s-3')).resolves.toMatchObject({ reference: 'FP/3' });
     await expect(fromSecond('s-4')).resolves.toMatchObject({ reference: 'FP/4' });
 
@@ -121,7 +121,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(sequences.map((row) => Number(row.sequence))).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('returns the stored reference for a re-delivery without moving the counter', async () => {
+  it('re-delivery keeps the counter', async () => {
     const scope = `again-${scopeNumber}`;
     const allocate = allocator(first, scope);
     await allocate('r-1');
@@ -136,7 +136,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     await expect(allocate('r-3')).resolves.toMatchObject({ reference: 'FP/3', created: true });
   });
 
-  it('returns the reference another process stored for the same submission after this one cached the counter', async () => {
+  it('returns a reference another process stored', async () => {
     const scope = `raced-${scopeNumber}`;
     await allocator(first, scope)('x-1');
     await allocator(first, scope)('x-2');
@@ -146,7 +146,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(await counterOf(scope)).toBe(3);
   });
 
-  it('reports a repeating pattern as before and leaves no gap', async () => {
+  it('repeating pattern fails without gap', async () => {
     const scope = `repeat-${scopeNumber}`;
     let fixed = true;
     const render = (sequence: number) => (fixed ? 'FP/SAME' : `FP/${sequence}`);
@@ -161,7 +161,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     await expect(allocate('p-3')).resolves.toMatchObject({ reference: 'FP/2', created: true });
   });
 
-  it('never numbers from a cached counter that the database does not hold', async () => {
+  it('ignores a cache ahead of the database', async () => {
     const scope = `missing-${scopeNumber}`;
     const allocate = allocator(first, scope);
     await allocate('m-1', '2025');
@@ -177,7 +177,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(await counterOf(scope, '2025')).toBe(2);
   });
 
-  it('leaves batches across two periods to the function', async () => {
+  it('leaves two-period batches to the function', async () => {
     const scope = `periods-${scopeNumber}`;
     const allocate = allocator(first, scope);
     await allocate('q-1', '2025');
@@ -190,7 +190,7 @@ describe('PostgreSQL reference allocation in one statement', () => {
     expect(names).not.toContain(ONE_STATEMENT);
   });
 
-  it('looks up a re-delivered submission by key, not by reading the whole scope', async () => {
+  it('function looks up submissions by key', async () => {
     const scope = `lookup-${scopeNumber}`;
     const allocate = allocator(first, scope);
     await Promise.all(Array.from({ length: 400 }, (_, index) => allocate(`k-${index}`)));
